@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * nke_kern.h - private plumbing of the simulated kernel (kernel world).
+ *
+ * Included by the KPI implementation only, never by kexts.  Gives the
+ * implementation the export macro, the NKH_*() calls out to the host (the
+ * struct nks_hostops installed by NKS_init), simulated panics and check
+ * reports, and the init/fini/stats hooks each subsystem provides.
+ */
+#ifndef NKE_KERN_H_
+#define NKE_KERN_H_
+
+#include <sys/cdefs.h>
+#include <sys/types.h>
+#include <stdarg.h>
+#include <nke_seam.h>
+
+/* Marks a definition as part of the exported KPI (the rest stays hidden). */
+#define NKE_KPI __attribute__((visibility("default")))
+
+#define NKE_LIKELY(x) __builtin_expect(!!(x), 1)
+#define NKE_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* The table installed by NKS_init(); NULL before and after a run. */
+extern const struct nks_hostops *nke__hostops;
+
+/* --- Calls out to the host ------------------------------------------- */
+
+/*
+ * Raw host memory, for pools and bookkeeping.  Honours failure injection for
+ * `cls` (enum nks_alloc_class) and returns NULL on failure.  Accounting of
+ * live objects is the caller's business.
+ */
+void *NKH_alloc(nks_u32 cls, size_t size);
+void NKH_free(void *ptr, size_t size);
+/* Ask the host whether the next allocation of `cls` must fail. */
+int NKH_fail(nks_u32 cls);
+void NKH_console(const char *buf, size_t len);
+
+/* --- Panics and reports ---------------------------------------------- */
+
+/*
+ * A simulated kernel panic: formats with the kernel printf (so %D and %b
+ * work), hands the message to the host and never returns.
+ */
+void nke__panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void nke__vpanic(const char *fmt, va_list ap) __attribute__((noreturn));
+
+/*
+ * A check found a kext bug: sends an NKS_EV_REPORT event named `check` and
+ * carries on (the run will end with status 1).
+ */
+void nke__report(const char *check, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nke__warn(const char *check, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* KASSERT-style invariant of the simulator itself (not of the kext). */
+#define NKE_ASSERT(expr, msg)                                                              \
+	do {                                                                               \
+		if (NKE_UNLIKELY(!(expr)))                                                 \
+			nke__panic("%s: %s (%s) at %s:%d", __func__, (msg), #expr, __FILE__, \
+			    __LINE__);                                                     \
+	} while (0)
+
+/*
+ * Kernel printf engine (subr_prf.c): the kernel's conversions (no floating
+ * point; %D hexdump, %b bit fields).  The sink gets output in pieces.
+ */
+typedef void (*nke_putc_sink_t)(void *arg, const char *buf, size_t len);
+int nke__kvprintf(nke_putc_sink_t sink, void *arg, const char *fmt, va_list ap);
+int nke__vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int nke__snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* --- Subsystem hooks, called by NKS_init/NKS_fini/NKS_stats ----------- */
+
+void nke__mbuf_init(void);
+void nke__mbuf_fini(void);
+void nke__mbuf_stats(struct nks_stats *st);
+
+void nke__services_init(void);
+void nke__services_fini(void);
+void nke__services_stats(struct nks_stats *st);
+
+/* The simulated clock (kern_time.c). */
+extern nks_i64 nke__clock_calendar_ns;
+extern nks_u64 nke__clock_uptime_ns;
+
+#endif /* NKE_KERN_H_ */
