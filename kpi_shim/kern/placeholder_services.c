@@ -20,3 +20,4 @@ int nke__snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_start(ap, fmt); r = nke__vsnprintf(buf, size, fmt, ap); va_end(ap);
 	return r;
 }
+NKE_KPI nks_u32 NKS_callouts_pending(nks_u64 *next_deadline) { (void)next_deadline; return 0; }

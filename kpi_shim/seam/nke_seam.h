@@ -122,11 +122,25 @@ void NKS_fini(void);
 void NKS_stats(struct nks_stats *st);
 
 /*
- * Set the simulated clock.  calendar_ns is wall-clock time (ns since the
- * Unix epoch) and uptime_ns the time since the simulated boot; both only
- * ever move forward (a smaller value is ignored).
+ * Set the simulated clock, then run the deferred work that is due.
+ * calendar_ns is wall-clock time (ns since the Unix epoch) and uptime_ns the
+ * time since the simulated boot (mach_absolute_time() units are ns); each
+ * only ever moves forward (a smaller value is ignored).  Every callout
+ * (bsd_timeout, timeout, thread_call) whose deadline is <= the new uptime and
+ * that was pending when the call began runs, in deadline order (FIFO among
+ * equal deadlines), with the clock advanced to its deadline while it runs.
+ * Work armed by those callbacks waits for the next call, so a callout that
+ * re-arms itself with no delay cannot loop forever.
  */
 void NKS_clock_set(nks_i64 calendar_ns, nks_u64 uptime_ns);
+
+/*
+ * Number of pending callouts; *next_deadline (if not NULL) receives the
+ * earliest deadline (uptime ns) when there is one.  The host drains pending
+ * work after the last packet by calling NKS_clock_set() with that deadline,
+ * a bounded number of times.
+ */
+nks_u32 NKS_callouts_pending(nks_u64 *next_deadline);
 
 #if defined(__cplusplus)
 }
