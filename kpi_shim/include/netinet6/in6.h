@@ -120,7 +120,7 @@ extern const struct in6_addr in6addr_linklocal_allv2routers; /* ff02::16 */
 __END_DECLS
 
 #define IN6_ARE_ADDR_EQUAL(a, b)                                               \
-	(bcmp(&(a)->s6_addr[0], &(b)->s6_addr[0], sizeof(struct in6_addr)) == 0)
+	(bcmp(__IN6_BYTES(a), __IN6_BYTES(b), sizeof(struct in6_addr)) == 0)
 
 /* Equal addresses, and equal zones unless one of them is unscoped. */
 #define SA6_ARE_ADDR_EQUAL(a, b)                                               \
@@ -129,18 +129,24 @@ __END_DECLS
 	    (bcmp(&(a)->sin6_addr, &(b)->sin6_addr, sizeof(struct in6_addr)) == 0))
 
 /*
- * The i-th 32-bit word of the address, as stored (network order).  Read
- * bytewise: an address inside a packed header may be misaligned.
+ * The bytes, and the i-th 32-bit word as stored (network order), of the
+ * address a points to.  a may be misaligned (an address inside a packed
+ * header, &ip6->ip6_src), so the tests below read it through a byte pointer
+ * rather than through a member access on *a; the sizeof keeps Apple's
+ * requirement that a point to something with an s6_addr member.
  */
+#define __IN6_BYTES(a)                                                         \
+	((const __uint8_t *)(const void *)(a) + 0 * sizeof((a)->s6_addr))
+
 __header_always_inline __uint32_t
-nke__in6_word32(const void *addr, int i)
+nke__in6_word32(const __uint8_t *addr, int i)
 {
 	__uint32_t w;
 
-	__builtin_memcpy(&w, (const __uint8_t *)addr + 4 * i, sizeof(w));
+	__builtin_memcpy(&w, addr + 4 * i, sizeof(w));
 	return w;
 }
-#define __IN6_WORD32(a, i) nke__in6_word32(&(a)->s6_addr[0], (i))
+#define __IN6_WORD32(a, i) nke__in6_word32(__IN6_BYTES(a), (i))
 
 /* :: */
 #define IN6_IS_ADDR_UNSPECIFIED(a)                                             \
@@ -164,7 +170,7 @@ nke__in6_word32(const void *addr, int i)
 	    __IN6_WORD32(a, 2) == ntohl(0x0000ffff))
 
 /* 2002::/16 */
-#define IN6_IS_ADDR_6TO4(x) (ntohs((x)->s6_addr16[0]) == 0x2002)
+#define IN6_IS_ADDR_6TO4(x) (__IN6_BYTES(x)[0] == 0x20 && __IN6_BYTES(x)[1] == 0x02)
 
 /* Scope values (RFC 4291) */
 #define IPV6_ADDR_SCOPE_NODELOCAL 0x01
@@ -176,15 +182,15 @@ nke__in6_word32(const void *addr, int i)
 
 /* fe80::/10 */
 #define IN6_IS_ADDR_LINKLOCAL(a)                                               \
-	(((a)->s6_addr[0] == 0xfe) && (((a)->s6_addr[1] & 0xc0) == 0x80))
+	(__IN6_BYTES(a)[0] == 0xfe && (__IN6_BYTES(a)[1] & 0xc0) == 0x80)
 /* fec0::/10 (deprecated site-local) */
 #define IN6_IS_ADDR_SITELOCAL(a)                                               \
-	(((a)->s6_addr[0] == 0xfe) && (((a)->s6_addr[1] & 0xc0) == 0xc0))
+	(__IN6_BYTES(a)[0] == 0xfe && (__IN6_BYTES(a)[1] & 0xc0) == 0xc0)
 
 /* ff00::/8 */
-#define IN6_IS_ADDR_MULTICAST(a) ((a)->s6_addr[0] == 0xff)
+#define IN6_IS_ADDR_MULTICAST(a) (__IN6_BYTES(a)[0] == 0xff)
 
-#define IPV6_ADDR_MC_FLAGS(a) ((a)->s6_addr[1] & 0xf0)
+#define IPV6_ADDR_MC_FLAGS(a) (__IN6_BYTES(a)[1] & 0xf0)
 #define IPV6_ADDR_MC_FLAGS_TRANSIENT 0x10
 #define IPV6_ADDR_MC_FLAGS_PREFIX 0x20
 #define IPV6_ADDR_MC_FLAGS_UNICAST_BASED                                       \
@@ -195,9 +201,9 @@ nke__in6_word32(const void *addr, int i)
 
 /* fc00::/7 */
 #define IN6_IS_ADDR_UNIQUE_LOCAL(a)                                            \
-	(((a)->s6_addr[0] == 0xfc) || ((a)->s6_addr[0] == 0xfd))
+	(__IN6_BYTES(a)[0] == 0xfc || __IN6_BYTES(a)[0] == 0xfd)
 
-#define IPV6_ADDR_MC_SCOPE(a) ((a)->s6_addr[1] & 0x0f)
+#define IPV6_ADDR_MC_SCOPE(a) (__IN6_BYTES(a)[1] & 0x0f)
 
 /* Multicast scopes */
 #define IN6_IS_ADDR_MC_UNICAST_BASED_LINKLOCAL(a)                              \
