@@ -46,11 +46,7 @@ struct sockaddr_ctl {
 	u_int32_t sc_reserved[5];
 };
 
-#if defined(__has_include)
-#if __has_include(<sys/kpi_mbuf.h>)
 #include <sys/kpi_mbuf.h>
-#endif
-#endif
 
 /* Handle of a registered control. */
 typedef void *kern_ctl_ref;
