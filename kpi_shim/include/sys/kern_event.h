@@ -3,7 +3,8 @@
  * <sys/kern_event.h> - kernel events (kernel world): the vendor/class/
  * subclass/code numbering of events delivered to PF_SYSTEM/SYSPROTO_EVENT
  * sockets and to interface-filter iff_event callbacks, and the KPI a kext
- * uses to post its own (kev_msg_post).
+ * uses to post its own (kev_msg_post).  The network-class subclasses and
+ * event codes (KEV_DL_*, KEV_INET_*) come from <net/net_kev.h>.
  */
 #ifndef SYS_KERN_EVENT_H
 #define SYS_KERN_EVENT_H
@@ -12,6 +13,12 @@
 #include <sys/types.h>
 #include <sys/ioccom.h>
 #include <sys/sys_domain.h>
+/*
+ * Not included by Apple's header: the KEV_NETWORK_CLASS subclasses and
+ * event codes (KEV_DL_LINK_ON ...), for kexts that name them with only
+ * this header in scope.
+ */
+#include <net/net_kev.h>
 
 #define KEV_SNDSPACE (4 * 1024)
 #define KEV_RECVSPACE (32 * 1024)

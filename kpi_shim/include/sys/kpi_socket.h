@@ -22,7 +22,8 @@ struct msghdr;
 
 /*
  * Called when a kernel socket has data to read, room to write or an event;
- * waitf is MBUF_WAITOK/MBUF_DONTWAIT-style.  Runs with the socket unlocked.
+ * waitf tells whether the callback may block (M_WAITOK) or not
+ * (M_DONTWAIT, the usual case).  Runs with the socket unlocked.
  */
 typedef void (*sock_upcall)(socket_t so, void *cookie, int waitf);
 
