@@ -52,7 +52,7 @@
 
 #include "nkt.h"
 
-#define SA(c) _Static_assert(c, #c)
+#define SA(c)           _Static_assert(c, #c)
 #define SAME_TYPE(a, b) __builtin_types_compatible_p(a, b)
 /* Type of a declared function, by name (no reference is emitted). */
 #define FTYPE(f) __typeof__(&(f))
@@ -308,52 +308,48 @@ SA(SAME_TYPE(sf_attach_func, errno_t (*)(void **, socket_t)));
 SA(SAME_TYPE(sf_detach_func, void (*)(void *, socket_t)));
 SA(SAME_TYPE(sf_notify_func, void (*)(void *, socket_t, sflt_event_t, void *)));
 SA(SAME_TYPE(sf_getpeername_func, int (*)(void *, socket_t, struct sockaddr **)));
-SA(SAME_TYPE(sf_data_in_func, errno_t (*)(void *, socket_t, const struct sockaddr *,
-	mbuf_t *, mbuf_t *, sflt_data_flag_t)));
-SA(SAME_TYPE(sf_data_out_func, errno_t (*)(void *, socket_t, const struct sockaddr *,
-	mbuf_t *, mbuf_t *, sflt_data_flag_t)));
+SA(SAME_TYPE(sf_data_in_func, errno_t (*)(void *, socket_t, const struct sockaddr *, mbuf_t *,
+                                          mbuf_t *, sflt_data_flag_t)));
+SA(SAME_TYPE(sf_data_out_func, errno_t (*)(void *, socket_t, const struct sockaddr *, mbuf_t *,
+                                           mbuf_t *, sflt_data_flag_t)));
 SA(SAME_TYPE(sf_connect_out_func, errno_t (*)(void *, socket_t, const struct sockaddr *)));
 SA(SAME_TYPE(sf_setoption_func, errno_t (*)(void *, socket_t, sockopt_t)));
 SA(SAME_TYPE(sf_ioctl_func, errno_t (*)(void *, socket_t, unsigned long, const char *)));
-SA(SAME_TYPE(sf_accept_func, errno_t (*)(void *, socket_t, socket_t,
-	const struct sockaddr *, const struct sockaddr *)));
-SA(SAME_TYPE(iff_input_func, errno_t (*)(void *, ifnet_t, protocol_family_t, mbuf_t *,
-	char **)));
+SA(SAME_TYPE(sf_accept_func, errno_t (*)(void *, socket_t, socket_t, const struct sockaddr *,
+                                         const struct sockaddr *)));
+SA(SAME_TYPE(iff_input_func, errno_t (*)(void *, ifnet_t, protocol_family_t, mbuf_t *, char **)));
 SA(SAME_TYPE(iff_output_func, errno_t (*)(void *, ifnet_t, protocol_family_t, mbuf_t *)));
-SA(SAME_TYPE(iff_event_func, void (*)(void *, ifnet_t, protocol_family_t,
-	const struct kev_msg *)));
-SA(SAME_TYPE(iff_ioctl_func, errno_t (*)(void *, ifnet_t, protocol_family_t, unsigned long,
-	void *)));
+SA(SAME_TYPE(iff_event_func, void (*)(void *, ifnet_t, protocol_family_t, const struct kev_msg *)));
+SA(SAME_TYPE(iff_ioctl_func,
+             errno_t (*)(void *, ifnet_t, protocol_family_t, unsigned long, void *)));
 SA(SAME_TYPE(iff_detached_func, void (*)(void *, ifnet_t)));
 SA(SAME_TYPE(ipf_input_func, errno_t (*)(void *, mbuf_t *, int, u_int8_t)));
 SA(SAME_TYPE(ipf_output_func, errno_t (*)(void *, mbuf_t *, ipf_pktopts_t)));
 SA(SAME_TYPE(ipf_detach_func, void (*)(void *)));
 SA(SAME_TYPE(ctl_connect_func, errno_t (*)(kern_ctl_ref, struct sockaddr_ctl *, void **)));
 SA(SAME_TYPE(ctl_send_func, errno_t (*)(kern_ctl_ref, u_int32_t, void *, mbuf_t, int)));
-SA(SAME_TYPE(ctl_getopt_func, errno_t (*)(kern_ctl_ref, u_int32_t, void *, int, void *,
-	size_t *)));
+SA(SAME_TYPE(ctl_getopt_func, errno_t (*)(kern_ctl_ref, u_int32_t, void *, int, void *, size_t *)));
 SA(SAME_TYPE(sock_upcall, void (*)(socket_t, void *, int)));
 
 SA(SAME_TYPE(FTYPE(sflt_register), errno_t (*)(const struct sflt_filter *, int, int, int)));
 SA(SAME_TYPE(FTYPE(sflt_unregister), errno_t (*)(sflt_handle)));
-SA(SAME_TYPE(FTYPE(sock_inject_data_in), errno_t (*)(socket_t, const struct sockaddr *,
-	mbuf_t, mbuf_t, sflt_data_flag_t)));
+SA(SAME_TYPE(FTYPE(sock_inject_data_in),
+             errno_t (*)(socket_t, const struct sockaddr *, mbuf_t, mbuf_t, sflt_data_flag_t)));
 SA(SAME_TYPE(FTYPE(sockopt_copyin), errno_t (*)(sockopt_t, void *, size_t)));
 SA(SAME_TYPE(FTYPE(sock_getpeername), errno_t (*)(socket_t, struct sockaddr *, int)));
 SA(SAME_TYPE(FTYPE(sock_gettype), errno_t (*)(socket_t, int *, int *, int *)));
-SA(SAME_TYPE(FTYPE(iflt_attach), errno_t (*)(ifnet_t, const struct iff_filter *,
-	interface_filter_t *)));
+SA(SAME_TYPE(FTYPE(iflt_attach),
+             errno_t (*)(ifnet_t, const struct iff_filter *, interface_filter_t *)));
 SA(SAME_TYPE(FTYPE(iflt_detach), void (*)(interface_filter_t)));
 SA(SAME_TYPE(FTYPE(ipf_addv4), errno_t (*)(const struct ipf_filter *, ipfilter_t *)));
 SA(SAME_TYPE(FTYPE(ipf_inject_output), errno_t (*)(mbuf_t, ipfilter_t, ipf_pktopts_t)));
 SA(SAME_TYPE(FTYPE(ctl_register), errno_t (*)(struct kern_ctl_reg *, kern_ctl_ref *)));
-SA(SAME_TYPE(FTYPE(ctl_enqueuedata), errno_t (*)(kern_ctl_ref, u_int32_t, void *, size_t,
-	u_int32_t)));
-SA(SAME_TYPE(FTYPE(ctl_enqueuembuf), errno_t (*)(kern_ctl_ref, u_int32_t, mbuf_t,
-	u_int32_t)));
+SA(SAME_TYPE(FTYPE(ctl_enqueuedata),
+             errno_t (*)(kern_ctl_ref, u_int32_t, void *, size_t, u_int32_t)));
+SA(SAME_TYPE(FTYPE(ctl_enqueuembuf), errno_t (*)(kern_ctl_ref, u_int32_t, mbuf_t, u_int32_t)));
 SA(SAME_TYPE(FTYPE(kev_msg_post), errno_t (*)(struct kev_msg *)));
-SA(SAME_TYPE(FTYPE(ifnet_input), errno_t (*)(ifnet_t, mbuf_t,
-	const struct ifnet_stat_increment_param *)));
+SA(SAME_TYPE(FTYPE(ifnet_input),
+             errno_t (*)(ifnet_t, mbuf_t, const struct ifnet_stat_increment_param *)));
 SA(SAME_TYPE(FTYPE(ifnet_output_raw), errno_t (*)(ifnet_t, protocol_family_t, mbuf_t)));
 SA(SAME_TYPE(FTYPE(ifnet_find_by_name), errno_t (*)(const char *, ifnet_t *)));
 SA(SAME_TYPE(FTYPE(ifnet_list_get), errno_t (*)(ifnet_family_t, ifnet_t **, u_int32_t *)));
@@ -436,7 +432,7 @@ static void
 test_byte_order_in_case_labels(void)
 {
 	struct ether_header eh;
-	const unsigned char frame[14] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0x86, 0xdd };
+	const unsigned char frame[14] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0x86, 0xdd};
 
 	memcpy(&eh, frame, sizeof(eh));
 	KT_ASSERT_EQ(classify_ethertype(eh.ether_type), 6);
@@ -457,17 +453,17 @@ in6(const unsigned char bytes[16])
 static void
 test_in6_addr_classes(void)
 {
-	static const unsigned char ll[16] = { 0xfe, 0x80, [15] = 1 };
-	static const unsigned char ll_edge[16] = { 0xfe, 0xbf, [15] = 1 };
-	static const unsigned char site[16] = { 0xfe, 0xc0, [15] = 1 };
-	static const unsigned char lo[16] = { [15] = 1 };
-	static const unsigned char any[16] = { 0 };
-	static const unsigned char mcast[16] = { 0xff, 0x02, [15] = 1 };
-	static const unsigned char mapped[16] = { [10] = 0xff, [11] = 0xff, 192, 168, 0, 1 };
-	static const unsigned char compat[16] = { [12] = 10, 0, 0, 1 };
-	static const unsigned char global[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-	static const unsigned char six2four[16] = { 0x20, 0x02, 0xc0, 0xa8, [15] = 1 };
-	static const unsigned char ula[16] = { 0xfd, 0x12, [15] = 1 };
+	static const unsigned char ll[16] = {0xfe, 0x80, [15] = 1};
+	static const unsigned char ll_edge[16] = {0xfe, 0xbf, [15] = 1};
+	static const unsigned char site[16] = {0xfe, 0xc0, [15] = 1};
+	static const unsigned char lo[16] = {[15] = 1};
+	static const unsigned char any[16] = {0};
+	static const unsigned char mcast[16] = {0xff, 0x02, [15] = 1};
+	static const unsigned char mapped[16] = {[10] = 0xff, [11] = 0xff, 192, 168, 0, 1};
+	static const unsigned char compat[16] = {[12] = 10, 0, 0, 1};
+	static const unsigned char global[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+	static const unsigned char six2four[16] = {0x20, 0x02, 0xc0, 0xa8, [15] = 1};
+	static const unsigned char ula[16] = {0xfd, 0x12, [15] = 1};
 	struct in6_addr a;
 
 	a = in6(ll);
@@ -531,7 +527,7 @@ test_in6_addr_misaligned(void)
 	const struct ip6_hdr *ip6 = (const struct ip6_hdr *)(const void *)&pkt[1];
 
 	memset(&u, 0, sizeof(u));
-	pkt[1 + offsetof(struct ip6_hdr, ip6_src) + 15] = 1;	/* ::1 */
+	pkt[1 + offsetof(struct ip6_hdr, ip6_src) + 15] = 1;    /* ::1 */
 	pkt[1 + offsetof(struct ip6_hdr, ip6_dst) + 10] = 0xff; /* ::ffff:0.0.0.0 */
 	pkt[1 + offsetof(struct ip6_hdr, ip6_dst) + 11] = 0xff;
 	KT_ASSERT(IN6_IS_ADDR_LOOPBACK(&ip6->ip6_src));
@@ -555,12 +551,12 @@ test_in_addr_classes(void)
 	KT_ASSERT(!IN_LINKLOCAL(0xa9ff0102U));
 	KT_ASSERT(IN_LOOPBACK(0x7f000001U) && IN_LOOPBACK(0x7fabcdefU));
 	KT_ASSERT(!IN_LOOPBACK(0x80000001U));
-	KT_ASSERT(IN_PRIVATE(0x0a010203U));	/* 10.1.2.3 */
-	KT_ASSERT(IN_PRIVATE(0xac100001U));	/* 172.16.0.1 */
-	KT_ASSERT(IN_PRIVATE(0xac1fffffU));	/* 172.31.255.255 */
-	KT_ASSERT(!IN_PRIVATE(0xac200001U));	/* 172.32.0.1 */
-	KT_ASSERT(IN_PRIVATE(0xc0a80a01U));	/* 192.168.10.1 */
-	KT_ASSERT(!IN_PRIVATE(0xc0a90001U));	/* 192.169.0.1 */
+	KT_ASSERT(IN_PRIVATE(0x0a010203U));  /* 10.1.2.3 */
+	KT_ASSERT(IN_PRIVATE(0xac100001U));  /* 172.16.0.1 */
+	KT_ASSERT(IN_PRIVATE(0xac1fffffU));  /* 172.31.255.255 */
+	KT_ASSERT(!IN_PRIVATE(0xac200001U)); /* 172.32.0.1 */
+	KT_ASSERT(IN_PRIVATE(0xc0a80a01U));  /* 192.168.10.1 */
+	KT_ASSERT(!IN_PRIVATE(0xc0a90001U)); /* 192.169.0.1 */
 	KT_ASSERT(IN_CLASSA(0x0a000001U) && IN_CLASSB(0x80000001U) && IN_CLASSC(0xc0000001U));
 	KT_ASSERT(IN_ZERONET(0x00010203U) && IN_LOCAL_GROUP(0xe00000fbU));
 	KT_ASSERT(IN_EXPERIMENTAL(0xf0000001U) && IN_BADCLASS(0xffffffffU));
@@ -570,10 +566,11 @@ test_in_addr_classes(void)
 static void
 test_header_bitfields(void)
 {
-	static const unsigned char ip4[20] = { 0x46, 0x10, 0x00, 0x3c, 0x1c, 0x46, 0x40, 0x00,
-		0x40, 0x06, 0xb1, 0xe6, 10, 0, 0, 1, 10, 0, 0, 2 };
-	static const unsigned char tcp[20] = { 0x30, 0x39, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 2,
-		0x80, 0x12, 0xff, 0xff, 0x12, 0x34, 0, 0 };
+	static const unsigned char ip4[20] = {0x46, 0x10, 0x00, 0x3c, 0x1c, 0x46, 0x40,
+	                                      0x00, 0x40, 0x06, 0xb1, 0xe6, 10,   0,
+	                                      0,    1,    10,   0,    0,    2};
+	static const unsigned char tcp[20] = {0x30, 0x39, 0x00, 0x50, 0,    0,    0,    1,    0, 0,
+	                                      0,    2,    0x80, 0x12, 0xff, 0xff, 0x12, 0x34, 0, 0};
 	struct ip iph;
 	struct tcphdr th;
 	struct ip6_hdr ip6;
@@ -632,8 +629,8 @@ t_sf_detach(void *cookie, socket_t so)
 }
 
 static errno_t
-t_sf_data(void *cookie, socket_t so, const struct sockaddr *addr, mbuf_t *data,
-    mbuf_t *control, sflt_data_flag_t flags)
+t_sf_data(void *cookie, socket_t so, const struct sockaddr *addr, mbuf_t *data, mbuf_t *control,
+          sflt_data_flag_t flags)
 {
 	return 0;
 }
@@ -646,7 +643,7 @@ t_sf_connect(void *cookie, socket_t so, const struct sockaddr *addr)
 
 static errno_t
 t_sf_accept(void *cookie, socket_t so_listen, socket_t so, const struct sockaddr *local,
-    const struct sockaddr *remote)
+            const struct sockaddr *remote)
 {
 	return 0;
 }
@@ -655,24 +652,24 @@ t_sf_accept(void *cookie, socket_t so_listen, socket_t so, const struct sockaddr
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 /* Positional, stopping before sf_ext, as tcplognke and AppWall do. */
 static struct sflt_filter t_sflt = {
-	0x7c9a0001,		 /* sf_handle */
-	SFLT_GLOBAL,		 /* sf_flags */
-	(char *)"com.example.sf", /* sf_name */
-	NULL,			 /* sf_unregistered */
-	t_sf_attach,		 /* sf_attach */
-	t_sf_detach,		 /* sf_detach */
-	NULL,			 /* sf_notify */
-	NULL,			 /* sf_getpeername */
-	NULL,			 /* sf_getsockname */
-	t_sf_data,		 /* sf_data_in */
-	t_sf_data,		 /* sf_data_out */
-	t_sf_connect,		 /* sf_connect_in */
-	t_sf_connect,		 /* sf_connect_out */
-	NULL,			 /* sf_bind */
-	NULL,			 /* sf_setoption */
-	NULL,			 /* sf_getoption */
-	NULL,			 /* sf_listen */
-	NULL,			 /* sf_ioctl */
+    0x7c9a0001,               /* sf_handle */
+    SFLT_GLOBAL,              /* sf_flags */
+    (char *)"com.example.sf", /* sf_name */
+    NULL,                     /* sf_unregistered */
+    t_sf_attach,              /* sf_attach */
+    t_sf_detach,              /* sf_detach */
+    NULL,                     /* sf_notify */
+    NULL,                     /* sf_getpeername */
+    NULL,                     /* sf_getsockname */
+    t_sf_data,                /* sf_data_in */
+    t_sf_data,                /* sf_data_out */
+    t_sf_connect,             /* sf_connect_in */
+    t_sf_connect,             /* sf_connect_out */
+    NULL,                     /* sf_bind */
+    NULL,                     /* sf_setoption */
+    NULL,                     /* sf_getoption */
+    NULL,                     /* sf_listen */
+    NULL,                     /* sf_ioctl */
 };
 #pragma GCC diagnostic pop
 
@@ -725,15 +722,13 @@ t_ctl_send(kern_ctl_ref ref, u_int32_t unit, void *unitinfo, mbuf_t m, int flags
 }
 
 static errno_t
-t_ctl_setopt(kern_ctl_ref ref, u_int32_t unit, void *unitinfo, int opt, void *data,
-    size_t len)
+t_ctl_setopt(kern_ctl_ref ref, u_int32_t unit, void *unitinfo, int opt, void *data, size_t len)
 {
 	return 0;
 }
 
 static errno_t
-t_ctl_getopt(kern_ctl_ref ref, u_int32_t unit, void *unitinfo, int opt, void *data,
-    size_t *len)
+t_ctl_getopt(kern_ctl_ref ref, u_int32_t unit, void *unitinfo, int opt, void *data, size_t *len)
 {
 	return 0;
 }
@@ -741,10 +736,17 @@ t_ctl_getopt(kern_ctl_ref ref, u_int32_t unit, void *unitinfo, int opt, void *da
 static void
 test_kern_ctl_reg_positional(void)
 {
-	struct kern_ctl_reg reg = {
-		"com.example.ctl", 0, 0, CTL_FLAG_PRIVILEGED | CTL_FLAG_REG_SOCK_STREAM, 0, 0,
-		t_ctl_connect, t_ctl_disconnect, t_ctl_send, t_ctl_setopt, t_ctl_getopt
-	};
+	struct kern_ctl_reg reg = {"com.example.ctl",
+	                           0,
+	                           0,
+	                           CTL_FLAG_PRIVILEGED | CTL_FLAG_REG_SOCK_STREAM,
+	                           0,
+	                           0,
+	                           t_ctl_connect,
+	                           t_ctl_disconnect,
+	                           t_ctl_send,
+	                           t_ctl_setopt,
+	                           t_ctl_getopt};
 	struct sockaddr_ctl sac;
 
 	KT_ASSERT_STR_EQ(reg.ctl_name, "com.example.ctl");
@@ -766,8 +768,7 @@ test_kern_ctl_reg_positional(void)
 }
 
 static errno_t
-t_iff_input(void *cookie, ifnet_t ifp, protocol_family_t proto, mbuf_t *data,
-    char **frame_ptr)
+t_iff_input(void *cookie, ifnet_t ifp, protocol_family_t proto, mbuf_t *data, char **frame_ptr)
 {
 	return 0;
 }
@@ -798,10 +799,10 @@ static void
 test_filter_records_positional(void)
 {
 	int cookie = 0;
-	struct iff_filter iff = { &cookie, "com.example.iff", PF_INET, t_iff_input, NULL, NULL,
-		NULL, t_iff_detached };
-	struct ipf_filter ipf = { &cookie, "com.example.ipf", t_ipf_input, t_ipf_output,
-		t_ipf_detach };
+	struct iff_filter iff = {&cookie, "com.example.iff", PF_INET, t_iff_input, NULL, NULL,
+	                         NULL,    t_iff_detached};
+	struct ipf_filter ipf = {&cookie, "com.example.ipf", t_ipf_input, t_ipf_output,
+	                         t_ipf_detach};
 
 	KT_ASSERT_PTR_EQ(iff.iff_cookie, &cookie);
 	KT_ASSERT_STR_EQ(iff.iff_name, "com.example.iff");
@@ -862,7 +863,7 @@ CIRCLEQ_HEAD(qe_circleq, qe);
 static void
 test_tailq(void)
 {
-	struct qe e[4] = { { .v = 0 }, { .v = 1 }, { .v = 2 }, { .v = 3 } };
+	struct qe e[4] = {{.v = 0}, {.v = 1}, {.v = 2}, {.v = 3}};
 	struct qe_tailq h = TAILQ_HEAD_INITIALIZER(h);
 	struct qe *p, *tmp;
 	int sum = 0, order = 0;
@@ -873,23 +874,24 @@ test_tailq(void)
 	TAILQ_INSERT_HEAD(&h, &e[0], tq);
 	TAILQ_INSERT_BEFORE(&e[3], &e[2], tq);
 	TAILQ_FOREACH(p, &h, tq)
-		order = order * 10 + p->v;
-	KT_ASSERT_EQ(order, 123);	/* 0,1,2,3 */
+	order = order * 10 + p->v;
+	KT_ASSERT_EQ(order, 123); /* 0,1,2,3 */
 	KT_ASSERT_PTR_EQ(TAILQ_FIRST(&h), &e[0]);
 	KT_ASSERT_PTR_EQ(TAILQ_LAST(&h, qe_tailq), &e[3]);
 	KT_ASSERT_PTR_EQ(TAILQ_PREV(&e[2], qe_tailq, tq), &e[1]);
 	KT_ASSERT_PTR_EQ(TAILQ_NEXT(&e[3], tq), NULL);
 	order = 0;
 	TAILQ_FOREACH_REVERSE(p, &h, qe_tailq, tq)
-		order = order * 10 + p->v;
+	order = order * 10 + p->v;
 	KT_ASSERT_EQ(order, 3210);
 	/* Remove while iterating. */
-	TAILQ_FOREACH_SAFE(p, &h, tq, tmp) {
+	TAILQ_FOREACH_SAFE(p, &h, tq, tmp)
+	{
 		if (p->v % 2 == 0)
 			TAILQ_REMOVE(&h, p, tq);
 	}
 	TAILQ_FOREACH(p, &h, tq)
-		sum += p->v;
+	sum += p->v;
 	KT_ASSERT_EQ(sum, 4);
 	KT_ASSERT_PTR_EQ(TAILQ_LAST(&h, qe_tailq), &e[3]);
 	TAILQ_REMOVE(&h, &e[3], tq);
@@ -901,7 +903,7 @@ test_tailq(void)
 static void
 test_other_queues(void)
 {
-	struct qe e[3] = { { .v = 1 }, { .v = 2 }, { .v = 3 } };
+	struct qe e[3] = {{.v = 1}, {.v = 2}, {.v = 3}};
 	struct qe_list lh;
 	struct qe_slist sh;
 	struct qe_stailq sth;
@@ -915,11 +917,11 @@ test_other_queues(void)
 	LIST_INSERT_AFTER(&e[0], &e[1], ls);
 	order = 0;
 	LIST_FOREACH(p, &lh, ls)
-		order = order * 10 + p->v;
+	order = order * 10 + p->v;
 	KT_ASSERT_EQ(order, 123);
 	LIST_REMOVE(&e[1], ls);
 	LIST_FOREACH_SAFE(p, &lh, ls, tmp)
-		LIST_REMOVE(p, ls);
+	LIST_REMOVE(p, ls);
 	KT_ASSERT(LIST_EMPTY(&lh));
 
 	SLIST_INIT(&sh);
@@ -930,7 +932,7 @@ test_other_queues(void)
 	SLIST_REMOVE(&sh, &e[1], qe, sl);
 	order = 0;
 	SLIST_FOREACH(p, &sh, sl)
-		order = order * 10 + p->v;
+	order = order * 10 + p->v;
 	KT_ASSERT_EQ(order, 13);
 	SLIST_REMOVE_HEAD(&sh, sl);
 	SLIST_REMOVE_HEAD(&sh, sl);
@@ -945,7 +947,7 @@ test_other_queues(void)
 	KT_ASSERT_PTR_EQ(STAILQ_LAST(&sth, qe, stq), &e[1]);
 	order = 0;
 	STAILQ_FOREACH(p, &sth, stq)
-		order = order * 10 + p->v;
+	order = order * 10 + p->v;
 	KT_ASSERT_EQ(order, 12);
 	STAILQ_REMOVE_HEAD(&sth, stq);
 	STAILQ_REMOVE_HEAD(&sth, stq);
@@ -959,7 +961,7 @@ test_other_queues(void)
 	CIRCLEQ_INSERT_AFTER(&ch, &e[1], &e[2], cq);
 	order = 0;
 	CIRCLEQ_FOREACH(p, &ch, cq)
-		order = order * 10 + p->v;
+	order = order * 10 + p->v;
 	KT_ASSERT_EQ(order, 123);
 	KT_ASSERT_PTR_EQ(CIRCLEQ_LAST(&ch), &e[2]);
 	CIRCLEQ_REMOVE(&ch, &e[0], cq);
@@ -985,8 +987,8 @@ test_fd_set(void)
 }
 
 NKT_CASES(NKT_CASE(test_byte_order_macros), NKT_CASE(test_byte_order_in_case_labels),
-    NKT_CASE(test_in6_addr_classes), NKT_CASE(test_in6_addr_misaligned),
-    NKT_CASE(test_in_addr_classes), NKT_CASE(test_header_bitfields),
-    NKT_CASE(test_sflt_filter_positional), NKT_CASE(test_kern_ctl_reg_positional),
-    NKT_CASE(test_filter_records_positional), NKT_CASE(test_cmsg_walk),
-    NKT_CASE(test_tailq), NKT_CASE(test_other_queues), NKT_CASE(test_fd_set));
+          NKT_CASE(test_in6_addr_classes), NKT_CASE(test_in6_addr_misaligned),
+          NKT_CASE(test_in_addr_classes), NKT_CASE(test_header_bitfields),
+          NKT_CASE(test_sflt_filter_positional), NKT_CASE(test_kern_ctl_reg_positional),
+          NKT_CASE(test_filter_records_positional), NKT_CASE(test_cmsg_walk), NKT_CASE(test_tailq),
+          NKT_CASE(test_other_queues), NKT_CASE(test_fd_set));

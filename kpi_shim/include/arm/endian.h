@@ -10,7 +10,7 @@
 #include <sys/cdefs.h>
 
 #define _QUAD_HIGHWORD 1
-#define _QUAD_LOWWORD 0
+#define _QUAD_LOWWORD  0
 
 #include <sys/_endian.h>
 

@@ -11,7 +11,7 @@
 
 /* Index of the most and least significant 32-bit word of a 64-bit value. */
 #define _QUAD_HIGHWORD 1
-#define _QUAD_LOWWORD 0
+#define _QUAD_LOWWORD  0
 
 #include <sys/_endian.h>
 

@@ -24,11 +24,7 @@
 #define OSSwapInt32(x) __DARWIN_OSSwapInt32(x)
 #define OSSwapInt64(x) __DARWIN_OSSwapInt64(x)
 
-enum {
-	OSUnknownByteOrder,
-	OSLittleEndian,
-	OSBigEndian
-};
+enum { OSUnknownByteOrder, OSLittleEndian, OSBigEndian };
 
 __DARWIN_OS_INLINE int32_t
 OSHostByteOrder(void)
@@ -125,17 +121,17 @@ OSWriteSwapInt64(volatile void *base, uintptr_t byteOffset, uint64_t data)
 }
 
 /* Big-endian data: swapped on this little-endian host. */
-#define OSReadBigInt16(base, byteOffset) OSReadSwapInt16(base, byteOffset)
-#define OSReadBigInt32(base, byteOffset) OSReadSwapInt32(base, byteOffset)
-#define OSReadBigInt64(base, byteOffset) OSReadSwapInt64(base, byteOffset)
+#define OSReadBigInt16(base, byteOffset)        OSReadSwapInt16(base, byteOffset)
+#define OSReadBigInt32(base, byteOffset)        OSReadSwapInt32(base, byteOffset)
+#define OSReadBigInt64(base, byteOffset)        OSReadSwapInt64(base, byteOffset)
 #define OSWriteBigInt16(base, byteOffset, data) OSWriteSwapInt16(base, byteOffset, data)
 #define OSWriteBigInt32(base, byteOffset, data) OSWriteSwapInt32(base, byteOffset, data)
 #define OSWriteBigInt64(base, byteOffset, data) OSWriteSwapInt64(base, byteOffset, data)
 
 /* Little-endian data: native. */
-#define OSReadLittleInt16(base, byteOffset) _OSReadInt16(base, byteOffset)
-#define OSReadLittleInt32(base, byteOffset) _OSReadInt32(base, byteOffset)
-#define OSReadLittleInt64(base, byteOffset) _OSReadInt64(base, byteOffset)
+#define OSReadLittleInt16(base, byteOffset)        _OSReadInt16(base, byteOffset)
+#define OSReadLittleInt32(base, byteOffset)        _OSReadInt32(base, byteOffset)
+#define OSReadLittleInt64(base, byteOffset)        _OSReadInt64(base, byteOffset)
 #define OSWriteLittleInt16(base, byteOffset, data) _OSWriteInt16(base, byteOffset, data)
 #define OSWriteLittleInt32(base, byteOffset, data) _OSWriteInt32(base, byteOffset, data)
 #define OSWriteLittleInt64(base, byteOffset, data) _OSWriteInt64(base, byteOffset, data)
@@ -144,37 +140,37 @@ OSWriteSwapInt64(volatile void *base, uintptr_t byteOffset, uint64_t data)
 #define OSSwapHostToBigConstInt16(x) OSSwapConstInt16(x)
 #define OSSwapHostToBigConstInt32(x) OSSwapConstInt32(x)
 #define OSSwapHostToBigConstInt64(x) OSSwapConstInt64(x)
-#define OSSwapHostToBigInt16(x) OSSwapInt16(x)
-#define OSSwapHostToBigInt32(x) OSSwapInt32(x)
-#define OSSwapHostToBigInt64(x) OSSwapInt64(x)
+#define OSSwapHostToBigInt16(x)      OSSwapInt16(x)
+#define OSSwapHostToBigInt32(x)      OSSwapInt32(x)
+#define OSSwapHostToBigInt64(x)      OSSwapInt64(x)
 #define OSSwapBigToHostConstInt16(x) OSSwapConstInt16(x)
 #define OSSwapBigToHostConstInt32(x) OSSwapConstInt32(x)
 #define OSSwapBigToHostConstInt64(x) OSSwapConstInt64(x)
-#define OSSwapBigToHostInt16(x) OSSwapInt16(x)
-#define OSSwapBigToHostInt32(x) OSSwapInt32(x)
-#define OSSwapBigToHostInt64(x) OSSwapInt64(x)
+#define OSSwapBigToHostInt16(x)      OSSwapInt16(x)
+#define OSSwapBigToHostInt32(x)      OSSwapInt32(x)
+#define OSSwapBigToHostInt64(x)      OSSwapInt64(x)
 
 #define OSSwapHostToLittleConstInt16(x) ((uint16_t)(x))
 #define OSSwapHostToLittleConstInt32(x) ((uint32_t)(x))
 #define OSSwapHostToLittleConstInt64(x) ((uint64_t)(x))
-#define OSSwapHostToLittleInt16(x) ((uint16_t)(x))
-#define OSSwapHostToLittleInt32(x) ((uint32_t)(x))
-#define OSSwapHostToLittleInt64(x) ((uint64_t)(x))
+#define OSSwapHostToLittleInt16(x)      ((uint16_t)(x))
+#define OSSwapHostToLittleInt32(x)      ((uint32_t)(x))
+#define OSSwapHostToLittleInt64(x)      ((uint64_t)(x))
 #define OSSwapLittleToHostConstInt16(x) ((uint16_t)(x))
 #define OSSwapLittleToHostConstInt32(x) ((uint32_t)(x))
 #define OSSwapLittleToHostConstInt64(x) ((uint64_t)(x))
-#define OSSwapLittleToHostInt16(x) ((uint16_t)(x))
-#define OSSwapLittleToHostInt32(x) ((uint32_t)(x))
-#define OSSwapLittleToHostInt64(x) ((uint64_t)(x))
+#define OSSwapLittleToHostInt16(x)      ((uint16_t)(x))
+#define OSSwapLittleToHostInt32(x)      ((uint32_t)(x))
+#define OSSwapLittleToHostInt64(x)      ((uint64_t)(x))
 
 /* Unsized spellings default to 32 bits. */
-#define OSReadBigInt(x, y) OSReadBigInt32(x, y)
-#define OSWriteBigInt(x, y, z) OSWriteBigInt32(x, y, z)
-#define OSSwapBigToHostInt(x) OSSwapBigToHostInt32(x)
-#define OSSwapHostToBigInt(x) OSSwapHostToBigInt32(x)
-#define OSReadLittleInt(x, y) OSReadLittleInt32(x, y)
+#define OSReadBigInt(x, y)        OSReadBigInt32(x, y)
+#define OSWriteBigInt(x, y, z)    OSWriteBigInt32(x, y, z)
+#define OSSwapBigToHostInt(x)     OSSwapBigToHostInt32(x)
+#define OSSwapHostToBigInt(x)     OSSwapHostToBigInt32(x)
+#define OSReadLittleInt(x, y)     OSReadLittleInt32(x, y)
 #define OSWriteLittleInt(x, y, z) OSWriteLittleInt32(x, y, z)
-#define OSSwapHostToLittleInt(x) OSSwapHostToLittleInt32(x)
-#define OSSwapLittleToHostInt(x) OSSwapLittleToHostInt32(x)
+#define OSSwapHostToLittleInt(x)  OSSwapHostToLittleInt32(x)
+#define OSSwapLittleToHostInt(x)  OSSwapLittleToHostInt32(x)
 
 #endif /* !_OS_OSBYTEORDER_H */

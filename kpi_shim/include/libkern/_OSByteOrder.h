@@ -17,19 +17,18 @@
 #endif
 
 /* Swaps spelled as plain arithmetic: valid wherever a constant is required. */
-#define __DARWIN_OSSwapConstInt16(x)                                           \
-	((__uint16_t)((((__uint16_t)(x) >> 8) & 0x00ffU) |                     \
-	    (((__uint16_t)(x) << 8) & 0xff00U)))
-#define __DARWIN_OSSwapConstInt32(x)                                           \
-	((__uint32_t)((((__uint32_t)(x) >> 24) & 0x000000ffU) |                \
-	    (((__uint32_t)(x) >> 8) & 0x0000ff00U) |                           \
-	    (((__uint32_t)(x) << 8) & 0x00ff0000U) |                           \
-	    (((__uint32_t)(x) << 24) & 0xff000000U)))
-#define __DARWIN_OSSwapConstInt64(x)                                           \
-	((__uint64_t)(((__uint64_t)__DARWIN_OSSwapConstInt32(                   \
-	    (__uint32_t)((__uint64_t)(x) & 0xffffffffULL)) << 32) |            \
-	    (__uint64_t)__DARWIN_OSSwapConstInt32(                              \
-	    (__uint32_t)((__uint64_t)(x) >> 32))))
+#define __DARWIN_OSSwapConstInt16(x)                                                               \
+	((__uint16_t)((((__uint16_t)(x) >> 8) & 0x00ffU) | (((__uint16_t)(x) << 8) & 0xff00U)))
+#define __DARWIN_OSSwapConstInt32(x)                                                               \
+	((__uint32_t)((((__uint32_t)(x) >> 24) & 0x000000ffU) |                                    \
+	              (((__uint32_t)(x) >> 8) & 0x0000ff00U) |                                     \
+	              (((__uint32_t)(x) << 8) & 0x00ff0000U) |                                     \
+	              (((__uint32_t)(x) << 24) & 0xff000000U)))
+#define __DARWIN_OSSwapConstInt64(x)                                                               \
+	((__uint64_t)(((__uint64_t)__DARWIN_OSSwapConstInt32(                                      \
+	                   (__uint32_t)((__uint64_t)(x)&0xffffffffULL))                            \
+	               << 32) |                                                                    \
+	              (__uint64_t)__DARWIN_OSSwapConstInt32((__uint32_t)((__uint64_t)(x) >> 32))))
 
 __DARWIN_OS_INLINE __uint16_t
 _OSSwapInt16(__uint16_t v)
@@ -49,14 +48,14 @@ _OSSwapInt64(__uint64_t v)
 	return __builtin_bswap64(v);
 }
 
-#define __DARWIN_OSSwapInt16(x)                                                \
-	((__uint16_t)(__builtin_constant_p(x) ? __DARWIN_OSSwapConstInt16(x)   \
-					      : _OSSwapInt16((__uint16_t)(x))))
-#define __DARWIN_OSSwapInt32(x)                                                \
-	((__uint32_t)(__builtin_constant_p(x) ? __DARWIN_OSSwapConstInt32(x)   \
-					      : _OSSwapInt32((__uint32_t)(x))))
-#define __DARWIN_OSSwapInt64(x)                                                \
-	((__uint64_t)(__builtin_constant_p(x) ? __DARWIN_OSSwapConstInt64(x)   \
-					      : _OSSwapInt64((__uint64_t)(x))))
+#define __DARWIN_OSSwapInt16(x)                                                                    \
+	((__uint16_t)(__builtin_constant_p(x) ? __DARWIN_OSSwapConstInt16(x)                       \
+	                                      : _OSSwapInt16((__uint16_t)(x))))
+#define __DARWIN_OSSwapInt32(x)                                                                    \
+	((__uint32_t)(__builtin_constant_p(x) ? __DARWIN_OSSwapConstInt32(x)                       \
+	                                      : _OSSwapInt32((__uint32_t)(x))))
+#define __DARWIN_OSSwapInt64(x)                                                                    \
+	((__uint64_t)(__builtin_constant_p(x) ? __DARWIN_OSSwapConstInt64(x)                       \
+	                                      : _OSSwapInt64((__uint64_t)(x))))
 
 #endif /* !_OS__OSBYTEORDER_H */

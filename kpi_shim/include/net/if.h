@@ -21,51 +21,49 @@
 #endif
 
 /* Interface flags (ifnet_flags) */
-#define IFF_UP 0x1
-#define IFF_BROADCAST 0x2
-#define IFF_DEBUG 0x4
-#define IFF_LOOPBACK 0x8
+#define IFF_UP          0x1
+#define IFF_BROADCAST   0x2
+#define IFF_DEBUG       0x4
+#define IFF_LOOPBACK    0x8
 #define IFF_POINTOPOINT 0x10
-#define IFF_NOTRAILERS 0x20
-#define IFF_RUNNING 0x40
-#define IFF_NOARP 0x80
-#define IFF_PROMISC 0x100
-#define IFF_ALLMULTI 0x200
-#define IFF_OACTIVE 0x400
-#define IFF_SIMPLEX 0x800
-#define IFF_LINK0 0x1000
-#define IFF_LINK1 0x2000
-#define IFF_LINK2 0x4000
-#define IFF_ALTPHYS IFF_LINK2
-#define IFF_MULTICAST 0x8000
+#define IFF_NOTRAILERS  0x20
+#define IFF_RUNNING     0x40
+#define IFF_NOARP       0x80
+#define IFF_PROMISC     0x100
+#define IFF_ALLMULTI    0x200
+#define IFF_OACTIVE     0x400
+#define IFF_SIMPLEX     0x800
+#define IFF_LINK0       0x1000
+#define IFF_LINK1       0x2000
+#define IFF_LINK2       0x4000
+#define IFF_ALTPHYS     IFF_LINK2
+#define IFF_MULTICAST   0x8000
 
 /* Interface capabilities (SIOCGIFCAP / ifnet_capabilities_*) */
-#define IFCAP_RXCSUM 0x00001
-#define IFCAP_TXCSUM 0x00002
-#define IFCAP_VLAN_MTU 0x00004
-#define IFCAP_VLAN_HWTAGGING 0x00008
-#define IFCAP_JUMBO_MTU 0x00010
-#define IFCAP_TSO4 0x00020
-#define IFCAP_TSO6 0x00040
-#define IFCAP_LRO 0x00080
-#define IFCAP_AV 0x00100
-#define IFCAP_TXSTATUS 0x00200
-#define IFCAP_SKYWALK 0x00400
-#define IFCAP_HW_TIMESTAMP 0x00800
-#define IFCAP_SW_TIMESTAMP 0x01000
-#define IFCAP_CSUM_PARTIAL 0x02000
+#define IFCAP_RXCSUM           0x00001
+#define IFCAP_TXCSUM           0x00002
+#define IFCAP_VLAN_MTU         0x00004
+#define IFCAP_VLAN_HWTAGGING   0x00008
+#define IFCAP_JUMBO_MTU        0x00010
+#define IFCAP_TSO4             0x00020
+#define IFCAP_TSO6             0x00040
+#define IFCAP_LRO              0x00080
+#define IFCAP_AV               0x00100
+#define IFCAP_TXSTATUS         0x00200
+#define IFCAP_SKYWALK          0x00400
+#define IFCAP_HW_TIMESTAMP     0x00800
+#define IFCAP_SW_TIMESTAMP     0x01000
+#define IFCAP_CSUM_PARTIAL     0x02000
 #define IFCAP_CSUM_ZERO_INVERT 0x04000
-#define IFCAP_LRO_NUM_SEG 0x08000
-#define IFCAP_HWCSUM (IFCAP_RXCSUM | IFCAP_TXCSUM)
-#define IFCAP_TSO (IFCAP_TSO4 | IFCAP_TSO6)
-#define IFCAP_VALID                                                            \
-	(IFCAP_HWCSUM | IFCAP_TSO | IFCAP_LRO | IFCAP_VLAN_MTU |               \
-	    IFCAP_VLAN_HWTAGGING | IFCAP_JUMBO_MTU | IFCAP_AV |                \
-	    IFCAP_TXSTATUS | IFCAP_SKYWALK | IFCAP_SW_TIMESTAMP |              \
-	    IFCAP_HW_TIMESTAMP | IFCAP_CSUM_PARTIAL | IFCAP_CSUM_ZERO_INVERT | \
-	    IFCAP_LRO_NUM_SEG)
+#define IFCAP_LRO_NUM_SEG      0x08000
+#define IFCAP_HWCSUM           (IFCAP_RXCSUM | IFCAP_TXCSUM)
+#define IFCAP_TSO              (IFCAP_TSO4 | IFCAP_TSO6)
+#define IFCAP_VALID                                                                                \
+	(IFCAP_HWCSUM | IFCAP_TSO | IFCAP_LRO | IFCAP_VLAN_MTU | IFCAP_VLAN_HWTAGGING |            \
+	 IFCAP_JUMBO_MTU | IFCAP_AV | IFCAP_TXSTATUS | IFCAP_SKYWALK | IFCAP_SW_TIMESTAMP |        \
+	 IFCAP_HW_TIMESTAMP | IFCAP_CSUM_PARTIAL | IFCAP_CSUM_ZERO_INVERT | IFCAP_LRO_NUM_SEG)
 
-#define IFQ_MAXLEN 128
+#define IFQ_MAXLEN   128
 #define IFNET_SLOWHZ 1
 
 /* Interface cloner list (SIOCIFGCLONERS). */
@@ -152,16 +150,16 @@ struct ifkpi {
 #define IF_WAKE_ON_MAGIC_PACKET 0x01
 
 /* Functional types reported by SIOCGIFFUNCTIONALTYPE */
-#define IFRTYPE_FUNCTIONAL_UNKNOWN 0
-#define IFRTYPE_FUNCTIONAL_LOOPBACK 1
-#define IFRTYPE_FUNCTIONAL_WIRED 2
-#define IFRTYPE_FUNCTIONAL_WIFI_INFRA 3
-#define IFRTYPE_FUNCTIONAL_WIFI_AWDL 4
-#define IFRTYPE_FUNCTIONAL_CELLULAR 5
-#define IFRTYPE_FUNCTIONAL_INTCOPROC 6
+#define IFRTYPE_FUNCTIONAL_UNKNOWN       0
+#define IFRTYPE_FUNCTIONAL_LOOPBACK      1
+#define IFRTYPE_FUNCTIONAL_WIRED         2
+#define IFRTYPE_FUNCTIONAL_WIFI_INFRA    3
+#define IFRTYPE_FUNCTIONAL_WIFI_AWDL     4
+#define IFRTYPE_FUNCTIONAL_CELLULAR      5
+#define IFRTYPE_FUNCTIONAL_INTCOPROC     6
 #define IFRTYPE_FUNCTIONAL_COMPANIONLINK 7
-#define IFRTYPE_FUNCTIONAL_MANAGEMENT 8
-#define IFRTYPE_FUNCTIONAL_LAST 8
+#define IFRTYPE_FUNCTIONAL_MANAGEMENT    8
+#define IFRTYPE_FUNCTIONAL_LAST          8
 
 /* Argument of most interface ioctls: a name and one value. */
 struct ifreq {
@@ -187,30 +185,29 @@ struct ifreq {
 		u_int8_t ifru_is_directlink;
 		u_int8_t ifru_is_vpn;
 	} ifr_ifru;
-#define ifr_addr ifr_ifru.ifru_addr
-#define ifr_dstaddr ifr_ifru.ifru_dstaddr
-#define ifr_broadaddr ifr_ifru.ifru_broadaddr
-#define ifr_flags ifr_ifru.ifru_flags
-#define ifr_metric ifr_ifru.ifru_metric
-#define ifr_mtu ifr_ifru.ifru_mtu
-#define ifr_phys ifr_ifru.ifru_phys
-#define ifr_media ifr_ifru.ifru_media
-#define ifr_data ifr_ifru.ifru_data
-#define ifr_devmtu ifr_ifru.ifru_devmtu
-#define ifr_intval ifr_ifru.ifru_intval
-#define ifr_kpi ifr_ifru.ifru_kpi
-#define ifr_wake_flags ifr_ifru.ifru_wake_flags
+#define ifr_addr         ifr_ifru.ifru_addr
+#define ifr_dstaddr      ifr_ifru.ifru_dstaddr
+#define ifr_broadaddr    ifr_ifru.ifru_broadaddr
+#define ifr_flags        ifr_ifru.ifru_flags
+#define ifr_metric       ifr_ifru.ifru_metric
+#define ifr_mtu          ifr_ifru.ifru_mtu
+#define ifr_phys         ifr_ifru.ifru_phys
+#define ifr_media        ifr_ifru.ifru_media
+#define ifr_data         ifr_ifru.ifru_data
+#define ifr_devmtu       ifr_ifru.ifru_devmtu
+#define ifr_intval       ifr_ifru.ifru_intval
+#define ifr_kpi          ifr_ifru.ifru_kpi
+#define ifr_wake_flags   ifr_ifru.ifru_wake_flags
 #define ifr_route_refcnt ifr_ifru.ifru_route_refcnt
-#define ifr_reqcap ifr_ifru.ifru_cap[0]
-#define ifr_curcap ifr_ifru.ifru_cap[1]
+#define ifr_reqcap       ifr_ifru.ifru_cap[0]
+#define ifr_curcap       ifr_ifru.ifru_cap[1]
 };
 
 /* Size of an ifreq whose address may be longer than a struct sockaddr. */
-#define _SIZEOF_ADDR_IFREQ(ifr)                                                \
-	((ifr).ifr_addr.sa_len > sizeof(struct sockaddr)                       \
-		? (sizeof(struct ifreq) - sizeof(struct sockaddr) +            \
-		      (ifr).ifr_addr.sa_len)                                   \
-		: sizeof(struct ifreq))
+#define _SIZEOF_ADDR_IFREQ(ifr)                                                                    \
+	((ifr).ifr_addr.sa_len > sizeof(struct sockaddr)                                           \
+	     ? (sizeof(struct ifreq) - sizeof(struct sockaddr) + (ifr).ifr_addr.sa_len)            \
+	     : sizeof(struct ifreq))
 
 /* SIOCAIFADDR argument */
 struct ifaliasreq {

@@ -15,24 +15,24 @@
 #include <net/kpi_interface.h>
 
 /* Interface families, same numbers as IFNET_FAMILY_* */
-#define APPLE_IF_FAM_LOOPBACK 1
-#define APPLE_IF_FAM_ETHERNET 2
-#define APPLE_IF_FAM_SLIP 3
-#define APPLE_IF_FAM_TUN 4
-#define APPLE_IF_FAM_VLAN 5
-#define APPLE_IF_FAM_PPP 6
-#define APPLE_IF_FAM_PVC 7
-#define APPLE_IF_FAM_DISC 8
-#define APPLE_IF_FAM_MDECAP 9
-#define APPLE_IF_FAM_GIF 10
-#define APPLE_IF_FAM_FAITH 11 /* deprecated */
-#define APPLE_IF_FAM_STF 12
-#define APPLE_IF_FAM_FIREWIRE 13
-#define APPLE_IF_FAM_BOND 14
-#define APPLE_IF_FAM_CELLULAR 15
+#define APPLE_IF_FAM_LOOPBACK  1
+#define APPLE_IF_FAM_ETHERNET  2
+#define APPLE_IF_FAM_SLIP      3
+#define APPLE_IF_FAM_TUN       4
+#define APPLE_IF_FAM_VLAN      5
+#define APPLE_IF_FAM_PPP       6
+#define APPLE_IF_FAM_PVC       7
+#define APPLE_IF_FAM_DISC      8
+#define APPLE_IF_FAM_MDECAP    9
+#define APPLE_IF_FAM_GIF       10
+#define APPLE_IF_FAM_FAITH     11 /* deprecated */
+#define APPLE_IF_FAM_STF       12
+#define APPLE_IF_FAM_FIREWIRE  13
+#define APPLE_IF_FAM_BOND      14
+#define APPLE_IF_FAM_CELLULAR  15
 #define APPLE_IF_FAM_UNUSED_16 16
-#define APPLE_IF_FAM_UTUN 17
-#define APPLE_IF_FAM_IPSEC 18
+#define APPLE_IF_FAM_UTUN      17
+#define APPLE_IF_FAM_IPSEC     18
 
 #define IF_MINMTU 72
 #define IF_MAXMTU 65535
@@ -50,7 +50,8 @@ struct net_event_data {
 /* A 32-bit time value, as used in exported statistics. */
 #ifndef _STRUCT_TIMEVAL32
 #define _STRUCT_TIMEVAL32 struct timeval32
-_STRUCT_TIMEVAL32 {
+_STRUCT_TIMEVAL32
+{
 	__int32_t tv_sec;
 	__int32_t tv_usec;
 };
@@ -60,7 +61,7 @@ _STRUCT_TIMEVAL32 {
 
 /* Interface data and counters in the 32-bit export layout. */
 struct if_data {
-	u_char ifi_type;	/* IFT_* */
+	u_char ifi_type; /* IFT_* */
 	u_char ifi_typelen;
 	u_char ifi_physical;
 	u_char ifi_addrlen;

@@ -23,31 +23,31 @@ __BEGIN_DECLS
  * if the filter took the packet (it now owns *data), any other error to
  * have it freed.
  */
-typedef errno_t (*iff_input_func)(void *cookie, ifnet_t interface,
-    protocol_family_t protocol, mbuf_t *data, char **frame_ptr);
+typedef errno_t (*iff_input_func)(void *cookie, ifnet_t interface, protocol_family_t protocol,
+                                  mbuf_t *data, char **frame_ptr);
 
 /* An outbound frame, link header included; same return convention. */
-typedef errno_t (*iff_output_func)(void *cookie, ifnet_t interface,
-    protocol_family_t protocol, mbuf_t *data);
+typedef errno_t (*iff_output_func)(void *cookie, ifnet_t interface, protocol_family_t protocol,
+                                   mbuf_t *data);
 
 /* An interface event (link up/down, address changes ...). */
-typedef void (*iff_event_func)(void *cookie, ifnet_t interface,
-    protocol_family_t protocol, const struct kev_msg *event_msg);
+typedef void (*iff_event_func)(void *cookie, ifnet_t interface, protocol_family_t protocol,
+                               const struct kev_msg *event_msg);
 
 /*
  * An ioctl on the interface.  EOPNOTSUPP (or ENOTSUP): not handled,
  * continue; 0: handled, later handlers still run; EJUSTRETURN: handled,
  * stop (the caller sees 0); any other error stops and is returned.
  */
-typedef errno_t (*iff_ioctl_func)(void *cookie, ifnet_t interface,
-    protocol_family_t protocol, unsigned long ioctl_cmd, void *ioctl_arg);
+typedef errno_t (*iff_ioctl_func)(void *cookie, ifnet_t interface, protocol_family_t protocol,
+                                  unsigned long ioctl_cmd, void *ioctl_arg);
 
 /* The filter is detached; no callback follows.  Free the cookie. */
 typedef void (*iff_detached_func)(void *cookie, ifnet_t interface);
 
 struct iff_filter {
 	void *iff_cookie;
-	const char *iff_name;		/* kept, not copied */
+	const char *iff_name;           /* kept, not copied */
 	protocol_family_t iff_protocol; /* 0: frames of every protocol */
 	iff_input_func iff_input;
 	iff_output_func iff_output;
@@ -62,7 +62,7 @@ struct iff_filter {
  * interface, ENXIO if it is not attached or is detaching, ENOMEM.
  */
 extern errno_t iflt_attach(ifnet_t interface, const struct iff_filter *filter,
-    interface_filter_t *filter_ref) __NKE_API_DEPRECATED;
+                           interface_filter_t *filter_ref) __NKE_API_DEPRECATED;
 
 /*
  * Detach a filter, synchronously: waits until no filter callback of that

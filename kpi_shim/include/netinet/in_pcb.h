@@ -158,17 +158,17 @@ struct xinpgen {
 #pragma pack(pop)
 
 /* inp_vflag */
-#define INP_IPV4 0x1
-#define INP_IPV6 0x2
+#define INP_IPV4       0x1
+#define INP_IPV6       0x2
 #define INP_V4MAPPEDV6 0x4
 
 /* inp_flags visible outside Apple's build */
-#define INP_ANONPORT 0x00000040
+#define INP_ANONPORT     0x00000040
 #define IN6P_IPV6_V6ONLY 0x00008000
-#define IN6P_BINDV6ONLY 0x01000000
+#define IN6P_BINDV6ONLY  0x01000000
 
-#define inp_faddr inp_dependfaddr.inp46_foreign.ia46_addr4
-#define inp_laddr inp_dependladdr.inp46_local.ia46_addr4
+#define inp_faddr  inp_dependfaddr.inp46_foreign.ia46_addr4
+#define inp_laddr  inp_dependladdr.inp46_local.ia46_addr4
 #define in6p_faddr inp_dependfaddr.inp6_foreign
 #define in6p_laddr inp_dependladdr.inp6_local
 

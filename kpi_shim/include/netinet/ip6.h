@@ -15,8 +15,8 @@ struct ip6_hdr {
 		struct ip6_hdrctl {
 			u_int32_t ip6_un1_flow; /* version, class, flow label */
 			u_int16_t ip6_un1_plen; /* payload length */
-			u_int8_t ip6_un1_nxt;	/* next header (IPPROTO_*) */
-			u_int8_t ip6_un1_hlim;	/* hop limit */
+			u_int8_t ip6_un1_nxt;   /* next header (IPPROTO_*) */
+			u_int8_t ip6_un1_hlim;  /* hop limit */
 		} ip6_un1;
 		u_int8_t ip6_un2_vfc; /* version (high nibble), class */
 	} ip6_ctlun;
@@ -24,26 +24,26 @@ struct ip6_hdr {
 	struct in6_addr ip6_dst;
 } __attribute__((__packed__));
 
-#define ip6_vfc ip6_ctlun.ip6_un2_vfc
+#define ip6_vfc  ip6_ctlun.ip6_un2_vfc
 #define ip6_flow ip6_ctlun.ip6_un1.ip6_un1_flow
 #define ip6_plen ip6_ctlun.ip6_un1.ip6_un1_plen
-#define ip6_nxt ip6_ctlun.ip6_un1.ip6_un1_nxt
+#define ip6_nxt  ip6_ctlun.ip6_un1.ip6_un1_nxt
 #define ip6_hlim ip6_ctlun.ip6_un1.ip6_un1_hlim
 #define ip6_hops ip6_ctlun.ip6_un1.ip6_un1_hlim
 
-#define IPV6_VERSION 0x60
+#define IPV6_VERSION      0x60
 #define IPV6_VERSION_MASK 0xf0
 
 /* Masks of ip6_flow as read on this little-endian machine. */
-#define IPV6_FLOWINFO_MASK 0xffffff0f
+#define IPV6_FLOWINFO_MASK  0xffffff0f
 #define IPV6_FLOWLABEL_MASK 0xffff0f00
-#define IPV6_FLOW_ECN_MASK 0x00003000
+#define IPV6_FLOW_ECN_MASK  0x00003000
 
-#define IP6TOS_CE 0x01
+#define IP6TOS_CE  0x01
 #define IP6TOS_ECT 0x02
 
 /* DSCP within the host-order flow word */
-#define IP6FLOW_DSCP_MASK 0x0fc00000
+#define IP6FLOW_DSCP_MASK  0x0fc00000
 #define IP6FLOW_DSCP_SHIFT 22
 
 /* Common start of every extension header */
@@ -65,27 +65,27 @@ struct ip6_dest {
 } __attribute__((__packed__));
 
 /* Option types */
-#define IP6OPT_PAD1 0x00
-#define IP6OPT_PADN 0x01
-#define IP6OPT_JUMBO 0xC2
-#define IP6OPT_NSAP_ADDR 0xC3
+#define IP6OPT_PAD1         0x00
+#define IP6OPT_PADN         0x01
+#define IP6OPT_JUMBO        0xC2
+#define IP6OPT_NSAP_ADDR    0xC3
 #define IP6OPT_TUNNEL_LIMIT 0x04
-#define IP6OPT_RTALERT 0x05
+#define IP6OPT_RTALERT      0x05
 #define IP6OPT_ROUTER_ALERT 0x05
 
-#define IP6OPT_RTALERT_LEN 4
-#define IP6OPT_RTALERT_MLD 0
-#define IP6OPT_RTALERT_RSVP 1
+#define IP6OPT_RTALERT_LEN    4
+#define IP6OPT_RTALERT_MLD    0
+#define IP6OPT_RTALERT_RSVP   1
 #define IP6OPT_RTALERT_ACTNET 2
-#define IP6OPT_MINLEN 2
+#define IP6OPT_MINLEN         2
 
-#define IP6OPT_EID 0x8a
-#define IP6OPT_TYPE(o) ((o) & 0xC0)
-#define IP6OPT_TYPE_SKIP 0x00
-#define IP6OPT_TYPE_DISCARD 0x40
+#define IP6OPT_EID            0x8a
+#define IP6OPT_TYPE(o)        ((o)&0xC0)
+#define IP6OPT_TYPE_SKIP      0x00
+#define IP6OPT_TYPE_DISCARD   0x40
 #define IP6OPT_TYPE_FORCEICMP 0x80
-#define IP6OPT_TYPE_ICMP 0xC0
-#define IP6OPT_MUTABLE 0x20
+#define IP6OPT_TYPE_ICMP      0xC0
+#define IP6OPT_MUTABLE        0x20
 
 struct ip6_opt {
 	u_int8_t ip6o_type;
@@ -119,9 +119,9 @@ struct ip6_opt_router {
 } __attribute__((__packed__));
 
 /* Router alert values as read in host order on this machine */
-#define IP6_ALERT_MLD 0x0000
+#define IP6_ALERT_MLD  0x0000
 #define IP6_ALERT_RSVP 0x0100
-#define IP6_ALERT_AN 0x0200
+#define IP6_ALERT_AN   0x0200
 
 /* Routing header, followed by type-specific data */
 struct ip6_rthdr {
@@ -149,15 +149,15 @@ struct ip6_frag {
 } __attribute__((__packed__));
 
 /* Masks of ip6f_offlg as read on this little-endian machine. */
-#define IP6F_OFF_MASK 0xf8ff
+#define IP6F_OFF_MASK      0xf8ff
 #define IP6F_RESERVED_MASK 0x0600
-#define IP6F_MORE_FRAG 0x0100
+#define IP6F_MORE_FRAG     0x0100
 
-#define IPV6_MAXHLIM 255
-#define IPV6_DEFHLIM 64
-#define IPV6_FRAGTTL 60
-#define IPV6_HLIMDEC 1
-#define IPV6_MMTU 1280
+#define IPV6_MAXHLIM   255
+#define IPV6_DEFHLIM   64
+#define IPV6_FRAGTTL   60
+#define IPV6_HLIMDEC   1
+#define IPV6_MMTU      1280
 #define IPV6_MAXPACKET 65535
 #define IPV6_MAXOPTHDR 2048
 

@@ -13,9 +13,9 @@
 
 /* An IP header seen as the TCP/UDP checksum pseudo-header. */
 struct ipovly {
-	u_char ih_x1[9];	/* unused */
-	u_char ih_pr;		/* protocol */
-	u_short ih_len;		/* transport length */
+	u_char ih_x1[9]; /* unused */
+	u_char ih_pr;    /* protocol */
+	u_short ih_len;  /* transport length */
 	struct in_addr ih_src;
 	struct in_addr ih_dst;
 };

@@ -14,10 +14,10 @@
 
 /* Options of an outbound packet (ipf_output) or for ipf_inject_output. */
 struct ipf_pktopts {
-	u_int32_t ippo_flags;	    /* IPPOF_* */
-	ifnet_t ippo_mcast_ifnet;   /* IPPOF_MCAST_OPTS: outgoing interface */
-	int ippo_mcast_loop;	    /* IPPOF_MCAST_OPTS: loop back locally */
-	u_int8_t ippo_mcast_ttl;    /* IPPOF_MCAST_OPTS: hop limit */
+	u_int32_t ippo_flags;     /* IPPOF_* */
+	ifnet_t ippo_mcast_ifnet; /* IPPOF_MCAST_OPTS: outgoing interface */
+	int ippo_mcast_loop;      /* IPPOF_MCAST_OPTS: loop back locally */
+	u_int8_t ippo_mcast_ttl;  /* IPPOF_MCAST_OPTS: hop limit */
 };
 #define IPPOF_MCAST_OPTS 0x1
 
@@ -26,13 +26,13 @@ struct ipf_pktopts {
  * in the ippo_flags a filter receives, so a filter may need to recognise
  * them.  The index of a bound interface is kept above IPPOF_SHIFT_IFSCOPE.
  */
-#define IPPOF_BOUND_IF 0x2
-#define IPPOF_NO_IFT_CELLULAR 0x4
-#define IPPOF_SELECT_SRCIF 0x8
-#define IPPOF_BOUND_SRCADDR 0x10
-#define IPPOF_NO_IFF_EXPENSIVE 0x20
+#define IPPOF_BOUND_IF           0x2
+#define IPPOF_NO_IFT_CELLULAR    0x4
+#define IPPOF_SELECT_SRCIF       0x8
+#define IPPOF_BOUND_SRCADDR      0x10
+#define IPPOF_NO_IFF_EXPENSIVE   0x20
 #define IPPOF_NO_IFF_CONSTRAINED 0x40
-#define IPPOF_SHIFT_IFSCOPE 16
+#define IPPOF_SHIFT_IFSCOPE      16
 
 typedef struct ipf_pktopts *ipf_pktopts_t;
 
@@ -44,8 +44,7 @@ __BEGIN_DECLS
  * protocol.  Return 0 to pass it on, EJUSTRETURN if the filter took the
  * packet (it now owns *data), any other value to have it freed.
  */
-typedef errno_t (*ipf_input_func)(void *cookie, mbuf_t *data, int offset,
-    u_int8_t protocol);
+typedef errno_t (*ipf_input_func)(void *cookie, mbuf_t *data, int offset, u_int8_t protocol);
 
 /* An outbound packet, at the IP header; same return convention. */
 typedef errno_t (*ipf_output_func)(void *cookie, mbuf_t *data, ipf_pktopts_t options);
@@ -69,10 +68,10 @@ typedef struct opaque_ipfilter *ipfilter_t;
  * On success *filter_ref identifies it.  EINVAL if name is NULL or both
  * ipf_input and ipf_output are NULL.
  */
-extern errno_t ipf_addv4(const struct ipf_filter *filter, ipfilter_t *filter_ref)
-    __NKE_API_DEPRECATED;
-extern errno_t ipf_addv6(const struct ipf_filter *filter, ipfilter_t *filter_ref)
-    __NKE_API_DEPRECATED;
+extern errno_t ipf_addv4(const struct ipf_filter *filter,
+                         ipfilter_t *filter_ref) __NKE_API_DEPRECATED;
+extern errno_t ipf_addv6(const struct ipf_filter *filter,
+                         ipfilter_t *filter_ref) __NKE_API_DEPRECATED;
 
 /*
  * Remove a filter.  ipf_detach runs once no callback of it is in progress
@@ -95,7 +94,7 @@ extern errno_t ipf_inject_input(mbuf_t data, ipfilter_t filter_ref) __NKE_API_DE
  * case.
  */
 extern errno_t ipf_inject_output(mbuf_t data, ipfilter_t filter_ref,
-    ipf_pktopts_t options) __NKE_API_DEPRECATED;
+                                 ipf_pktopts_t options) __NKE_API_DEPRECATED;
 
 __END_DECLS
 

@@ -12,7 +12,7 @@ struct udphdr {
 	u_short uh_sport;
 	u_short uh_dport;
 	u_short uh_ulen; /* header + payload */
-	u_short uh_sum;	 /* 0: no checksum */
+	u_short uh_sum;  /* 0: no checksum */
 };
 
 #define UDP_NOCKSUM 0x01 /* option: do not checksum outbound datagrams */

@@ -20,35 +20,35 @@
  */
 #include <net/net_kev.h>
 
-#define KEV_SNDSPACE (4 * 1024)
+#define KEV_SNDSPACE  (4 * 1024)
 #define KEV_RECVSPACE (32 * 1024)
 
 /* Wildcards for event filters */
-#define KEV_ANY_VENDOR 0
-#define KEV_ANY_CLASS 0
+#define KEV_ANY_VENDOR   0
+#define KEV_ANY_CLASS    0
 #define KEV_ANY_SUBCLASS 0
 
 #define KEV_VENDOR_APPLE 1
 
 /* Classes of KEV_VENDOR_APPLE (network subclasses: <net/net_kev.h>) */
-#define KEV_NETWORK_CLASS 1
-#define KEV_IOKIT_CLASS 2
-#define KEV_SYSTEM_CLASS 3
+#define KEV_NETWORK_CLASS    1
+#define KEV_IOKIT_CLASS      2
+#define KEV_SYSTEM_CLASS     3
 #define KEV_APPLESHARE_CLASS 4
-#define KEV_FIREWALL_CLASS 5
-#define KEV_IEEE80211_CLASS 6
-#define KEV_NKE_CLASS 7
+#define KEV_FIREWALL_CLASS   5
+#define KEV_IEEE80211_CLASS  6
+#define KEV_NKE_CLASS        7
 
-#define KEV_NKE_ALF_SUBCLASS 1
+#define KEV_NKE_ALF_SUBCLASS      1
 #define KEV_NKE_ALF_STATE_CHANGED 1
 
 /* An event as read from an event socket: header then data words. */
 struct kern_event_msg {
-	u_int32_t total_size;	/* whole message, bytes */
+	u_int32_t total_size; /* whole message, bytes */
 	u_int32_t vendor_code;
 	u_int32_t kev_class;
 	u_int32_t kev_subclass;
-	u_int32_t id;		/* sequence number */
+	u_int32_t id; /* sequence number */
 	u_int32_t event_code;
 	u_int32_t event_data[1]; /* first of one or more data words */
 };
@@ -71,9 +71,9 @@ struct kev_vendor_code {
 };
 #pragma pack(pop)
 
-#define SIOCGKEVID _IOR('e', 1, u_int32_t)
-#define SIOCSKEVFILT _IOW('e', 2, struct kev_request)
-#define SIOCGKEVFILT _IOR('e', 3, struct kev_request)
+#define SIOCGKEVID     _IOR('e', 1, u_int32_t)
+#define SIOCSKEVFILT   _IOW('e', 2, struct kev_request)
+#define SIOCGKEVFILT   _IOR('e', 3, struct kev_request)
 #define SIOCGKEVVENDOR _IOWR('e', 4, struct kev_vendor_code)
 
 /* ---- Posting events from a kext ---------------------------------------- */

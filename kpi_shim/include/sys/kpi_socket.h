@@ -35,7 +35,8 @@ typedef void (*sock_upcall)(socket_t so, void *cookie, int waitf);
  * MSG_DONTWAIT.
  */
 extern errno_t sock_accept(socket_t so, struct sockaddr *from, int fromlen, int flags,
-    sock_upcall callback, void *cookie, socket_t *new_so) __NKE_API_DEPRECATED;
+                           sock_upcall callback, void *cookie,
+                           socket_t *new_so) __NKE_API_DEPRECATED;
 
 /* Bind so to the local address to (to->sa_len bytes are used). */
 extern errno_t sock_bind(socket_t so, const struct sockaddr *to) __NKE_API_DEPRECATED;
@@ -44,20 +45,19 @@ extern errno_t sock_bind(socket_t so, const struct sockaddr *to) __NKE_API_DEPRE
  * Connect so to to.  Blocks until connected unless flags has MSG_DONTWAIT
  * (then EINPROGRESS may be returned).
  */
-extern errno_t sock_connect(socket_t so, const struct sockaddr *to, int flags)
-    __NKE_API_DEPRECATED;
+extern errno_t sock_connect(socket_t so, const struct sockaddr *to, int flags) __NKE_API_DEPRECATED;
 
 /*
  * Copy the peer's address into peername, at most peernamelen bytes (silent
  * truncation).  ENOTCONN if so is not connected; EINVAL for NULL arguments
  * or a negative length.
  */
-extern errno_t sock_getpeername(socket_t so, struct sockaddr *peername, int peernamelen)
-    __NKE_API_DEPRECATED;
+extern errno_t sock_getpeername(socket_t so, struct sockaddr *peername,
+                                int peernamelen) __NKE_API_DEPRECATED;
 
 /* Same for the local address; an unbound socket yields the wildcard. */
-extern errno_t sock_getsockname(socket_t so, struct sockaddr *sockname, int socknamelen)
-    __NKE_API_DEPRECATED;
+extern errno_t sock_getsockname(socket_t so, struct sockaddr *sockname,
+                                int socknamelen) __NKE_API_DEPRECATED;
 
 /*
  * Read an option through the normal option path, including the sf_getoption
@@ -65,15 +65,14 @@ extern errno_t sock_getsockname(socket_t so, struct sockaddr *sockname, int sock
  * out.
  */
 extern errno_t sock_getsockopt(socket_t so, int level, int optname, void *optval,
-    int *optlen) __NKE_API_DEPRECATED;
+                               int *optlen) __NKE_API_DEPRECATED;
 
 /* ioctl on so (passes through the filters' sf_ioctl). */
-extern errno_t sock_ioctl(socket_t so, unsigned long request, void *argp)
-    __NKE_API_DEPRECATED;
+extern errno_t sock_ioctl(socket_t so, unsigned long request, void *argp) __NKE_API_DEPRECATED;
 
 /* Set an option through the normal option path, including sf_setoption. */
 extern errno_t sock_setsockopt(socket_t so, int level, int optname, const void *optval,
-    int optlen) __NKE_API_DEPRECATED;
+                               int optlen) __NKE_API_DEPRECATED;
 
 /* Put so in the listening state with the given backlog. */
 extern errno_t sock_listen(socket_t so, int backlog) __NKE_API_DEPRECATED;
@@ -82,26 +81,26 @@ extern errno_t sock_listen(socket_t so, int backlog) __NKE_API_DEPRECATED;
  * Receive into msg's buffers; *recvdlen gets the byte count.  Blocks unless
  * non-blocking or MSG_DONTWAIT.
  */
-extern errno_t sock_receive(socket_t so, struct msghdr *msg, int flags, size_t *recvdlen)
-    __NKE_API_DEPRECATED;
+extern errno_t sock_receive(socket_t so, struct msghdr *msg, int flags,
+                            size_t *recvdlen) __NKE_API_DEPRECATED;
 
 /*
  * Receive up to *recvlen bytes as an mbuf chain; on success *data is owned
  * by the caller.  msg (optional) gets the address and control data.
  */
 extern errno_t sock_receivembuf(socket_t so, struct msghdr *msg, mbuf_t *data, int flags,
-    size_t *recvlen) __NKE_API_DEPRECATED;
+                                size_t *recvlen) __NKE_API_DEPRECATED;
 
 /* Send msg's buffers; *sentlen (optional) gets the byte count. */
-extern errno_t sock_send(socket_t so, const struct msghdr *msg, int flags, size_t *sentlen)
-    __NKE_API_DEPRECATED;
+extern errno_t sock_send(socket_t so, const struct msghdr *msg, int flags,
+                         size_t *sentlen) __NKE_API_DEPRECATED;
 
 /*
  * Send the mbuf chain data (msg optional, for the address and control
  * data).  data is consumed in every case, success or failure.
  */
 extern errno_t sock_sendmbuf(socket_t so, const struct msghdr *msg, mbuf_t data, int flags,
-    size_t *sentlen) __NKE_API_DEPRECATED;
+                             size_t *sentlen) __NKE_API_DEPRECATED;
 
 /* Shut down reading, writing or both (SHUT_RD/SHUT_WR/SHUT_RDWR). */
 extern errno_t sock_shutdown(socket_t so, int how) __NKE_API_DEPRECATED;
@@ -111,8 +110,8 @@ extern errno_t sock_shutdown(socket_t so, int how) __NKE_API_DEPRECATED;
  * the socket becomes readable/writable.  On success *new_so is owned by the
  * caller (sock_close); on failure *new_so is NULL.
  */
-extern errno_t sock_socket(int domain, int type, int protocol, sock_upcall callback,
-    void *cookie, socket_t *new_so) __NKE_API_DEPRECATED;
+extern errno_t sock_socket(int domain, int type, int protocol, sock_upcall callback, void *cookie,
+                           socket_t *new_so) __NKE_API_DEPRECATED;
 
 /* Close a kernel socket created by sock_socket or sock_accept. */
 extern void sock_close(socket_t so) __NKE_API_DEPRECATED;
@@ -133,8 +132,8 @@ extern int sock_isconnected(socket_t so) __NKE_API_DEPRECATED;
 extern int sock_isnonblocking(socket_t so) __NKE_API_DEPRECATED;
 
 /* domain, type and protocol of so; each pointer may be NULL.  Returns 0. */
-extern errno_t sock_gettype(socket_t so, int *domain, int *type, int *protocol)
-    __NKE_API_DEPRECATED;
+extern errno_t sock_gettype(socket_t so, int *domain, int *type,
+                            int *protocol) __NKE_API_DEPRECATED;
 
 __END_DECLS
 

@@ -20,10 +20,10 @@ struct sockaddr;
 
 /* sf_flags */
 enum {
-	SFLT_GLOBAL = 0x01,		/* attach to every new matching socket */
-	SFLT_PROG = 0x02,		/* attach only on request (SO_NKE) */
-	SFLT_EXTENDED = 0x04,		/* sf_ext is valid */
-	SFLT_EXTENDED_REGISTRY = 0x08	/* also attach to existing sockets */
+	SFLT_GLOBAL = 0x01,           /* attach to every new matching socket */
+	SFLT_PROG = 0x02,             /* attach only on request (SO_NKE) */
+	SFLT_EXTENDED = 0x04,         /* sf_ext is valid */
+	SFLT_EXTENDED_REGISTRY = 0x08 /* also attach to existing sockets */
 };
 typedef u_int32_t sflt_flags;
 
@@ -46,10 +46,7 @@ enum {
 typedef u_int32_t sflt_event_t;
 
 /* Flags of sf_data_in / sf_data_out / sock_inject_data_* */
-enum {
-	sock_data_filt_flag_oob = 1,
-	sock_data_filt_flag_record = 2
-};
+enum { sock_data_filt_flag_oob = 1, sock_data_filt_flag_record = 2 };
 typedef u_int32_t sflt_data_flag_t;
 
 __BEGIN_DECLS
@@ -70,8 +67,7 @@ typedef errno_t (*sf_attach_func)(void **cookie, socket_t so);
 typedef void (*sf_detach_func)(void *cookie, socket_t so);
 
 /* A sock_evt_* event happened on so; param depends on the event. */
-typedef void (*sf_notify_func)(void *cookie, socket_t so, sflt_event_t event,
-    void *param);
+typedef void (*sf_notify_func)(void *cookie, socket_t so, sflt_event_t event, void *param);
 
 /* Peer/local address queries; may substitute *sa. */
 typedef int (*sf_getpeername_func)(void *cookie, socket_t so, struct sockaddr **sa);
@@ -81,29 +77,25 @@ typedef int (*sf_getsockname_func)(void *cookie, socket_t so, struct sockaddr **
  * Incoming / outgoing data.  *data and *control may be replaced; returning
  * EJUSTRETURN transfers ownership of both to the filter.
  */
-typedef errno_t (*sf_data_in_func)(void *cookie, socket_t so,
-    const struct sockaddr *from, mbuf_t *data, mbuf_t *control,
-    sflt_data_flag_t flags);
-typedef errno_t (*sf_data_out_func)(void *cookie, socket_t so,
-    const struct sockaddr *to, mbuf_t *data, mbuf_t *control,
-    sflt_data_flag_t flags);
+typedef errno_t (*sf_data_in_func)(void *cookie, socket_t so, const struct sockaddr *from,
+                                   mbuf_t *data, mbuf_t *control, sflt_data_flag_t flags);
+typedef errno_t (*sf_data_out_func)(void *cookie, socket_t so, const struct sockaddr *to,
+                                    mbuf_t *data, mbuf_t *control, sflt_data_flag_t flags);
 
 /* Connection requests in (on the new socket) and out (before connect). */
-typedef errno_t (*sf_connect_in_func)(void *cookie, socket_t so,
-    const struct sockaddr *from);
-typedef errno_t (*sf_connect_out_func)(void *cookie, socket_t so,
-    const struct sockaddr *to);
+typedef errno_t (*sf_connect_in_func)(void *cookie, socket_t so, const struct sockaddr *from);
+typedef errno_t (*sf_connect_out_func)(void *cookie, socket_t so, const struct sockaddr *to);
 
 typedef errno_t (*sf_bind_func)(void *cookie, socket_t so, const struct sockaddr *to);
 typedef errno_t (*sf_setoption_func)(void *cookie, socket_t so, sockopt_t opt);
 typedef errno_t (*sf_getoption_func)(void *cookie, socket_t so, sockopt_t opt);
 typedef errno_t (*sf_listen_func)(void *cookie, socket_t so);
 typedef errno_t (*sf_ioctl_func)(void *cookie, socket_t so, unsigned long request,
-    const char *argp);
+                                 const char *argp);
 
 /* A connection was accepted on so_listen as so (SFLT_EXTENDED only). */
 typedef errno_t (*sf_accept_func)(void *cookie, socket_t so_listen, socket_t so,
-    const struct sockaddr *local, const struct sockaddr *remote);
+                                  const struct sockaddr *local, const struct sockaddr *remote);
 
 /*
  * Registration record.  sf_name, sf_attach and sf_detach are required and
@@ -140,7 +132,7 @@ struct sflt_filter {
 		sf_accept_func sf_ext_accept;
 		void *sf_ext_rsvd[5];
 	} sf_ext;
-#define sf_len sf_ext.sf_ext_len
+#define sf_len    sf_ext.sf_ext_len
 #define sf_accept sf_ext.sf_ext_accept
 };
 
@@ -151,7 +143,7 @@ struct sflt_filter {
  * EEXIST if the handle is already registered (for any triple).
  */
 extern errno_t sflt_register(const struct sflt_filter *filter, int domain, int type,
-    int protocol) __NKE_API_DEPRECATED;
+                             int protocol) __NKE_API_DEPRECATED;
 
 /*
  * Remove the registration of handle; detaches from every socket (possibly
@@ -176,21 +168,18 @@ extern errno_t sflt_detach(socket_t socket, sflt_handle handle) __NKE_API_DEPREC
  * kernel owns data and control; on EINVAL (NULL so/data) or ENOTSUP (oob
  * flag) the caller still owns them.
  */
-extern errno_t sock_inject_data_in(socket_t so, const struct sockaddr *from,
-    mbuf_t data, mbuf_t control, sflt_data_flag_t flags) __NKE_API_DEPRECATED;
+extern errno_t sock_inject_data_in(socket_t so, const struct sockaddr *from, mbuf_t data,
+                                   mbuf_t control, sflt_data_flag_t flags) __NKE_API_DEPRECATED;
 
 /*
  * Send data on the socket (to: optional destination) below the calling
  * filter.  data and control are consumed in every case.
  */
-extern errno_t sock_inject_data_out(socket_t so, const struct sockaddr *to,
-    mbuf_t data, mbuf_t control, sflt_data_flag_t flags) __NKE_API_DEPRECATED;
+extern errno_t sock_inject_data_out(socket_t so, const struct sockaddr *to, mbuf_t data,
+                                    mbuf_t control, sflt_data_flag_t flags) __NKE_API_DEPRECATED;
 
 /* Socket option accessors for sf_setoption / sf_getoption. */
-enum {
-	sockopt_get = 1,
-	sockopt_set = 2
-};
+enum { sockopt_get = 1, sockopt_set = 2 };
 typedef u_int8_t sockopt_dir;
 
 extern sockopt_dir sockopt_direction(sockopt_t sopt) __NKE_API_DEPRECATED;
@@ -203,12 +192,10 @@ extern size_t sockopt_valsize(sockopt_t sopt) __NKE_API_DEPRECATED;
  * shorter than length.  Afterwards the recorded value size is at most
  * length.
  */
-extern errno_t sockopt_copyin(sockopt_t sopt, void *data, size_t length)
-    __NKE_API_DEPRECATED;
+extern errno_t sockopt_copyin(sockopt_t sopt, void *data, size_t length) __NKE_API_DEPRECATED;
 
 /* Return min(length, value size) bytes from data as the option value. */
-extern errno_t sockopt_copyout(sockopt_t sopt, void *data, size_t length)
-    __NKE_API_DEPRECATED;
+extern errno_t sockopt_copyout(sockopt_t sopt, void *data, size_t length) __NKE_API_DEPRECATED;
 
 __END_DECLS
 

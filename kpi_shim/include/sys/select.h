@@ -21,8 +21,8 @@
 #else
 #define __DARWIN_FD_SETSIZE 1024
 #endif
-#define __DARWIN_NBBY 8
-#define __DARWIN_NFDBITS (sizeof(__int32_t) * __DARWIN_NBBY)
+#define __DARWIN_NBBY          8
+#define __DARWIN_NFDBITS       (sizeof(__int32_t) * __DARWIN_NBBY)
 #define __DARWIN_howmany(x, y) ((((x) % (y)) == 0) ? ((x) / (y)) : (((x) / (y)) + 1))
 
 /* A bit per descriptor, in 32-bit words. */
@@ -35,8 +35,7 @@ __darwin_fd_isset(int fd, const struct fd_set *set)
 {
 	unsigned long n = (unsigned long)fd;
 
-	return set->fds_bits[n / __DARWIN_NFDBITS] &
-	    (__int32_t)(1UL << (n % __DARWIN_NFDBITS));
+	return set->fds_bits[n / __DARWIN_NFDBITS] & (__int32_t)(1UL << (n % __DARWIN_NFDBITS));
 }
 
 __header_always_inline void
@@ -55,11 +54,11 @@ __darwin_fd_clr(int fd, struct fd_set *const set)
 	set->fds_bits[n / __DARWIN_NFDBITS] &= ~(__int32_t)(1UL << (n % __DARWIN_NFDBITS));
 }
 
-#define __DARWIN_FD_SET(n, p) __darwin_fd_set((n), (p))
-#define __DARWIN_FD_CLR(n, p) __darwin_fd_clr((n), (p))
+#define __DARWIN_FD_SET(n, p)   __darwin_fd_set((n), (p))
+#define __DARWIN_FD_CLR(n, p)   __darwin_fd_clr((n), (p))
 #define __DARWIN_FD_ISSET(n, p) __darwin_fd_isset((n), (p))
-#define __DARWIN_FD_ZERO(p) __builtin_memset((p), 0, sizeof(*(p)))
-#define __DARWIN_FD_COPY(f, t) __builtin_memcpy((t), (f), sizeof(*(f)))
+#define __DARWIN_FD_ZERO(p)     __builtin_memset((p), 0, sizeof(*(p)))
+#define __DARWIN_FD_COPY(f, t)  __builtin_memcpy((t), (f), sizeof(*(f)))
 
 #endif /* !_FD_SET */
 
@@ -77,11 +76,11 @@ __darwin_fd_clr(int fd, struct fd_set *const set)
 #define howmany(x, y) __DARWIN_howmany(x, y)
 #endif
 #ifndef FD_SET
-#define FD_SET(n, p) __DARWIN_FD_SET(n, p)
-#define FD_CLR(n, p) __DARWIN_FD_CLR(n, p)
+#define FD_SET(n, p)   __DARWIN_FD_SET(n, p)
+#define FD_CLR(n, p)   __DARWIN_FD_CLR(n, p)
 #define FD_ISSET(n, p) __DARWIN_FD_ISSET(n, p)
-#define FD_ZERO(p) __DARWIN_FD_ZERO(p)
-#define FD_COPY(f, t) __DARWIN_FD_COPY(f, t)
+#define FD_ZERO(p)     __DARWIN_FD_ZERO(p)
+#define FD_COPY(f, t)  __DARWIN_FD_COPY(f, t)
 #endif
 
 struct selinfo;

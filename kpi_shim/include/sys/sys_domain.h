@@ -9,15 +9,15 @@
 #include <sys/cdefs.h>
 #include <sys/types.h>
 
-#define SYSPROTO_EVENT 1   /* kernel event sockets */
+#define SYSPROTO_EVENT   1 /* kernel event sockets */
 #define SYSPROTO_CONTROL 2 /* kernel control sockets */
-#define AF_SYS_CONTROL 2   /* ss_sysaddr of a kernel control address */
+#define AF_SYS_CONTROL   2 /* ss_sysaddr of a kernel control address */
 
 /* Generic PF_SYSTEM address, 32 bytes. */
 struct sockaddr_sys {
-	u_char ss_len;	       /* sizeof(struct sockaddr_sys) */
-	u_char ss_family;      /* AF_SYSTEM */
-	u_int16_t ss_sysaddr;  /* protocol address within AF_SYSTEM */
+	u_char ss_len;        /* sizeof(struct sockaddr_sys) */
+	u_char ss_family;     /* AF_SYSTEM */
+	u_int16_t ss_sysaddr; /* protocol address within AF_SYSTEM */
 	u_int32_t ss_reserved[7];
 };
 

@@ -39,10 +39,10 @@ enum {
 	UIOF_SYSSPACE32 = (1 << UIO_SYSSPACE32),
 };
 
-#define UIO_SEG_IS_USER_SPACE(a_uio_seg)                                       \
+#define UIO_SEG_IS_USER_SPACE(a_uio_seg)                                                           \
 	((1 << (a_uio_seg)) & (UIOF_USERSPACE64 | UIOF_USERSPACE32 | UIOF_USERSPACE))
 
-#define UIO_MAXIOV 1024
+#define UIO_MAXIOV   1024
 #define UIO_SMALLIOV 8
 
 __BEGIN_DECLS
@@ -68,8 +68,7 @@ void uio_free(uio_t a_uio);
 int uio_addiov(uio_t a_uio, user_addr_t a_baseaddr, user_size_t a_length);
 
 /* Read iovec a_index; non-zero if out of range. */
-int uio_getiov(uio_t a_uio, int a_index, user_addr_t *a_baseaddr_p,
-    user_size_t *a_length_p);
+int uio_getiov(uio_t a_uio, int a_index, user_addr_t *a_baseaddr_p, user_size_t *a_length_p);
 
 /* Advance past a_count bytes (base, length, offset and residual). */
 void uio_update(uio_t a_uio, user_size_t a_count);
