@@ -80,6 +80,49 @@ void nke__services_init(void);
 void nke__services_fini(void);
 void nke__services_stats(struct nks_stats *st);
 
+/* --- Kernel services (kern_synch.c, locks.c, kern_proc.c, ...) -------- */
+
+struct thread;
+
+/* The simulated kernel thread running now (never NULL during a run). */
+struct thread *nke__current_thread(void);
+/* How many locks thread `th` holds (0 for NULL). */
+unsigned nke__locks_held(const struct thread *th);
+/*
+ * Describe the locks `th` holds, e.g. `mutex 0x... (group "foo")`, into buf
+ * (always NUL-terminated); returns buf.
+ */
+const char *nke__locks_held_describe(const struct thread *th, char *buf, size_t size);
+/*
+ * Call before anything that may block (sleep, blocking allocation, mutex):
+ * reports "block-under-spinlock" if the current thread holds a spin lock.
+ */
+void nke__assert_may_block(const char *what);
+/* Stress: make the next n lck_rw_lock_shared_to_exclusive() calls fail. */
+void nke__rw_upgrade_fail_next(unsigned n);
+
+/*
+ * The process on whose behalf the kernel runs (proc_self(), proc_selfpid(),
+ * kauth_getuid(), ...).  Default: pid 0 "kernel_task", ppid 0, uid/gid 0.
+ * The name is copied (32 characters kept).
+ */
+void nke__proc_set_current(pid_t pid, pid_t ppid, const char *name, uid_t uid, gid_t gid);
+void nke__proc_reset_current(void);
+
+/*
+ * The kext whose code runs now (OSKextGetCurrentLoadTag() & co.); strings
+ * are copied.  Default: load tag 0, "__kernel__".
+ */
+void nke__kext_set_current(uint32_t load_tag, const char *identifier, const char *version);
+
+/*
+ * A sleep that nothing pending can end asks this hook (if set) before it
+ * panics; the hook returns non-zero if it did something that may wake the
+ * sleeper (e.g. answered as a scripted control client).
+ */
+typedef int (*nke_idle_hook_t)(void *arg);
+void nke__sleep_set_idle_hook(nke_idle_hook_t fn, void *arg);
+
 /* The simulated clock (kern_time.c). */
 extern nks_i64 nke__clock_calendar_ns;
 extern nks_u64 nke__clock_uptime_ns;

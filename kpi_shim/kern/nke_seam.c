@@ -56,15 +56,6 @@ NKS_stats(struct nks_stats *st)
 	st->st_reports = nke_reports;
 }
 
-NKE_KPI void
-NKS_clock_set(nks_i64 calendar_ns, nks_u64 uptime_ns)
-{
-	if (calendar_ns > nke__clock_calendar_ns)
-		nke__clock_calendar_ns = calendar_ns;
-	if (uptime_ns > nke__clock_uptime_ns)
-		nke__clock_uptime_ns = uptime_ns;
-}
-
 /* --- Calls out to the host ------------------------------------------- */
 
 int

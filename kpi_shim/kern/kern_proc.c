@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * kern_proc.c - processes, credentials and tasks as a kext sees them
+ * (kernel world): proc_*(), kauth_cred_*(), kauth_get*id(), current_task().
+ *
+ * NKE-DIVERGENCE: there are no user processes.  The kernel runs on behalf
+ * of one simulated "current process": by default pid 0 "kernel_task" with
+ * uid/gid 0 (what a kext sees in a kernel thread); the simulator switches it
+ * (nke__proc_set_current) when a callback runs on behalf of a process seen
+ * in the capture.  proc_find() knows only that process and the kernel.
+ * References are counted (proc_rele and kauth_cred_unref check balance) but
+ * the records are static.
+ */
+#include "nke_svc.h"
+
+#include <sys/cdefs.h>
+#include <sys/types.h>
+#include <sys/errno.h>
+#include <string.h>
+#include <sys/param.h>
+#include <sys/proc.h>
+#include <sys/kauth.h>
+#include <kern/task.h>
+#include <libkern/libkern.h>
+
+#define PROC_MAGIC 0x6e6b5052u	/* "nkPR" */
+#define CRED_MAGIC 0x6e6b4352u	/* "nkCR" */
+#define PROC_NAME_MAX (2 * MAXCOMLEN + 1)
+
+struct kauth_cred {
+	uint32_t cr_magic;
+	long cr_refs;
+	uid_t cr_uid, cr_ruid, cr_svuid;
+	gid_t cr_gid, cr_rgid, cr_svgid;
+};
+
+struct proc {
+	uint32_t p_magic;
+	long p_refs;
+	pid_t p_pid;
+	pid_t p_ppid;
+	uint64_t p_uniqueid;
+	struct timeval p_start;
+	char p_name[PROC_NAME_MAX];
+	struct kauth_cred p_cred;
+};
+
+struct task {
+	uint32_t t_magic;
+};
+
+static struct proc kernel_proc;
+static struct proc cur_proc;
+static struct proc *cur; /* &kernel_proc or &cur_proc */
+static struct task kernel_task_rec;
+
+NKE_KPI proc_t kernproc = &kernel_proc;
+NKE_KPI task_t kernel_task = &kernel_task_rec;
+
+static void
+proc_fill(struct proc *p, pid_t pid, pid_t ppid, const char *name, uid_t uid, gid_t gid)
+{
+	memset(p, 0, sizeof(*p));
+	p->p_magic = PROC_MAGIC;
+	p->p_pid = pid;
+	p->p_ppid = ppid;
+	p->p_uniqueid = (uint64_t)pid + 1;
+	strlcpy(p->p_name, name != NULL ? name : "", sizeof(p->p_name));
+	p->p_cred.cr_magic = CRED_MAGIC;
+	p->p_cred.cr_uid = p->p_cred.cr_ruid = p->p_cred.cr_svuid = uid;
+	p->p_cred.cr_gid = p->p_cred.cr_rgid = p->p_cred.cr_svgid = gid;
+}
+
+void
+nke__proc_set_current(pid_t pid, pid_t ppid, const char *name, uid_t uid, gid_t gid)
+{
+	if (pid == 0) {
+		cur = &kernel_proc;
+		return;
+	}
+	proc_fill(&cur_proc, pid, ppid, name, uid, gid);
+	microtime(&cur_proc.p_start);
+	cur = &cur_proc;
+}
+
+void
+nke__proc_reset_current(void)
+{
+	cur = &kernel_proc;
+}
+
+void
+nke__proc_init(void)
+{
+	proc_fill(&kernel_proc, 0, 0, "kernel_task", 0, 0);
+	memset(&cur_proc, 0, sizeof(cur_proc));
+	cur = &kernel_proc;
+	kernel_task_rec.t_magic = 0x6e6b544bu;
+}
+
+static struct proc *
+proc_check(proc_t p, const char *who)
+{
+	if (p == NULL || p->p_magic != PROC_MAGIC)
+		nke__panic("%s: %p is not a process", who, (void *)p);
+	return p;
+}
+
+static struct kauth_cred *
+cred_check(kauth_cred_t cred, const char *who)
+{
+	if (cred == NULL || cred->cr_magic != CRED_MAGIC)
+		nke__panic("%s: %p is not a credential", who, (void *)cred);
+	return cred;
+}
+
+/* --- Processes --------------------------------------------------------------- */
+
+NKE_KPI int
+proc_selfpid(void)
+{
+	return cur->p_pid;
+}
+
+NKE_KPI int
+proc_selfppid(void)
+{
+	return cur->p_ppid;
+}
+
+NKE_KPI uint64_t
+proc_selfcsflags(void)
+{
+	return 0;
+}
+
+NKE_KPI pid_t
+proc_selfpgrpid(void)
+{
+	return cur->p_pid;
+}
+
+NKE_KPI proc_t
+proc_self(void)
+{
+	cur->p_refs++;
+	return cur;
+}
+
+NKE_KPI proc_t
+proc_find(int pid)
+{
+	struct proc *p = NULL;
+
+	if (pid == cur->p_pid)
+		p = cur;
+	else if (pid == 0)
+		p = &kernel_proc;
+	if (p != NULL)
+		p->p_refs++;
+	return p;
+}
+
+NKE_KPI int
+proc_rele(proc_t p)
+{
+	proc_check(p, "proc_rele");
+	if (p->p_refs <= 0)
+		nke__panic("proc_rele: process %d released more often than referenced", p->p_pid);
+	p->p_refs--;
+	return 0;
+}
+
+NKE_KPI int
+proc_pid(proc_t p)
+{
+	return proc_check(p, "proc_pid")->p_pid;
+}
+
+NKE_KPI int
+proc_ppid(proc_t p)
+{
+	return proc_check(p, "proc_ppid")->p_ppid;
+}
+
+NKE_KPI int
+proc_original_ppid(proc_t p)
+{
+	return proc_check(p, "proc_original_ppid")->p_ppid;
+}
+
+NKE_KPI pid_t
+proc_pgrpid(proc_t p)
+{
+	return proc_check(p, "proc_pgrpid")->p_pid;
+}
+
+NKE_KPI pid_t
+proc_sessionid(proc_t p)
+{
+	return proc_check(p, "proc_sessionid")->p_pid;
+}
+
+NKE_KPI void
+proc_name(int pid, char *buf, int size)
+{
+	proc_t p;
+
+	if (size <= 0)
+		return;
+	memset(buf, 0, (size_t)size);
+	p = proc_find(pid);
+	if (p != NULL) {
+		/* The short (command) name: at most MAXCOMLEN characters. */
+		strlcpy(buf, p->p_name, (size_t)(size < MAXCOMLEN + 1 ? size : MAXCOMLEN + 1));
+		proc_rele(p);
+	}
+}
+
+NKE_KPI void
+proc_selfname(char *buf, int size)
+{
+	if (size <= 0)
+		return;
+	memset(buf, 0, (size_t)size);
+	strlcpy(buf, cur->p_name, (size_t)size);
+}
+
+NKE_KPI char *
+proc_best_name(proc_t p)
+{
+	return proc_check(p, "proc_best_name")->p_name;
+}
+
+NKE_KPI void
+proc_signal(int pid, int signum)
+{
+	(void)pid;
+	(void)signum;
+}
+
+NKE_KPI int
+proc_isinferior(int pid1, int pid2)
+{
+	/* Everything descends from the kernel. */
+	return pid2 == 0 || pid1 == pid2;
+}
+
+NKE_KPI int
+proc_starttime(proc_t p, struct timeval *tv)
+{
+	proc_check(p, "proc_starttime");
+	if (tv != NULL)
+		*tv = p->p_start;
+	return 0;
+}
+
+NKE_KPI int
+proc_noremotehang(proc_t p)
+{
+	proc_check(p, "proc_noremotehang");
+	return 0;
+}
+
+NKE_KPI int
+proc_forcequota(proc_t p)
+{
+	proc_check(p, "proc_forcequota");
+	return 0;
+}
+
+NKE_KPI int
+proc_chrooted(proc_t p)
+{
+	proc_check(p, "proc_chrooted");
+	return 0;
+}
+
+NKE_KPI int
+proc_is64bit(proc_t p)
+{
+	proc_check(p, "proc_is64bit");
+	return 1;
+}
+
+NKE_KPI int
+proc_is64bit_data(proc_t p)
+{
+	proc_check(p, "proc_is64bit_data");
+	return 1;
+}
+
+NKE_KPI int
+proc_isinitproc(proc_t p)
+{
+	return proc_check(p, "proc_isinitproc")->p_pid == 1;
+}
+
+NKE_KPI int
+proc_exiting(proc_t p)
+{
+	proc_check(p, "proc_exiting");
+	return 0;
+}
+
+NKE_KPI int
+proc_in_teardown(proc_t p)
+{
+	proc_check(p, "proc_in_teardown");
+	return 0;
+}
+
+NKE_KPI int
+proc_suser(proc_t p)
+{
+	return proc_check(p, "proc_suser")->p_cred.cr_uid == 0 ? 0 : EPERM;
+}
+
+NKE_KPI kauth_cred_t
+proc_ucred(proc_t p)
+{
+	return &proc_check(p, "proc_ucred")->p_cred;
+}
+
+NKE_KPI int
+proc_issetugid(proc_t p)
+{
+	proc_check(p, "proc_issetugid");
+	return 0;
+}
+
+NKE_KPI task_t
+proc_task(proc_t p)
+{
+	proc_check(p, "proc_task");
+	return kernel_task;
+}
+
+NKE_KPI int
+proc_pidversion(proc_t p)
+{
+	proc_check(p, "proc_pidversion");
+	return 1;
+}
+
+NKE_KPI proc_t
+proc_parent(proc_t p)
+{
+	proc_check(p, "proc_parent");
+	return proc_find(p->p_ppid);
+}
+
+NKE_KPI uint32_t
+proc_getuid(proc_t p)
+{
+	return proc_check(p, "proc_getuid")->p_cred.cr_uid;
+}
+
+NKE_KPI uint32_t
+proc_getgid(proc_t p)
+{
+	return proc_check(p, "proc_getgid")->p_cred.cr_gid;
+}
+
+NKE_KPI uint64_t
+proc_uniqueid(proc_t p)
+{
+	return proc_check(p, "proc_uniqueid")->p_uniqueid;
+}
+
+NKE_KPI uint64_t
+proc_puniqueid(proc_t p)
+{
+	return (uint64_t)proc_check(p, "proc_puniqueid")->p_ppid + 1;
+}
+
+/* --- Tasks ------------------------------------------------------------------- */
+
+NKE_KPI task_t
+current_task(void)
+{
+	return kernel_task;
+}
+
+NKE_KPI bool
+task_is_driver(task_t task)
+{
+	(void)task;
+	return false;
+}
+
+/* --- Credentials ------------------------------------------------------------- */
+
+NKE_KPI kauth_cred_t
+kauth_cred_get(void)
+{
+	return &cur->p_cred;
+}
+
+NKE_KPI kauth_cred_t
+kauth_cred_get_with_ref(void)
+{
+	cur->p_cred.cr_refs++;
+	return &cur->p_cred;
+}
+
+NKE_KPI kauth_cred_t
+kauth_cred_proc_ref(proc_t procp)
+{
+	struct proc *p = proc_check(procp, "kauth_cred_proc_ref");
+
+	p->p_cred.cr_refs++;
+	return &p->p_cred;
+}
+
+NKE_KPI kauth_cred_t
+kauth_cred_proc_ref_for_pid(pid_t pid)
+{
+	proc_t p = proc_find(pid);
+	kauth_cred_t c;
+
+	if (p == NULL)
+		return NULL;
+	c = kauth_cred_proc_ref(p);
+	proc_rele(p);
+	return c;
+}
+
+NKE_KPI void
+kauth_cred_ref(kauth_cred_t cred)
+{
+	cred_check(cred, "kauth_cred_ref")->cr_refs++;
+}
+
+NKE_KPI void
+kauth_cred_unref(kauth_cred_t *credp)
+{
+	struct kauth_cred *c = cred_check(*credp, "kauth_cred_unref");
+
+	if (c->cr_refs <= 0)
+		nke__panic("kauth_cred_unref: credential %p released more often than referenced",
+		    (void *)c);
+	c->cr_refs--;
+	*credp = NULL;
+}
+
+NKE_KPI uid_t
+kauth_cred_getuid(kauth_cred_t cred)
+{
+	return cred_check(cred, "kauth_cred_getuid")->cr_uid;
+}
+
+NKE_KPI uid_t
+kauth_cred_getruid(kauth_cred_t cred)
+{
+	return cred_check(cred, "kauth_cred_getruid")->cr_ruid;
+}
+
+NKE_KPI uid_t
+kauth_cred_getsvuid(kauth_cred_t cred)
+{
+	return cred_check(cred, "kauth_cred_getsvuid")->cr_svuid;
+}
+
+NKE_KPI int
+kauth_cred_issuser(kauth_cred_t cred)
+{
+	return cred_check(cred, "kauth_cred_issuser")->cr_uid == 0;
+}
+
+NKE_KPI gid_t
+kauth_cred_getgid(kauth_cred_t cred)
+{
+	return cred_check(cred, "kauth_cred_getgid")->cr_gid;
+}
+
+NKE_KPI gid_t
+kauth_cred_getrgid(kauth_cred_t cred)
+{
+	return cred_check(cred, "kauth_cred_getrgid")->cr_rgid;
+}
+
+NKE_KPI gid_t
+kauth_cred_getsvgid(kauth_cred_t cred)
+{
+	return cred_check(cred, "kauth_cred_getsvgid")->cr_svgid;
+}
+
+NKE_KPI uid_t
+kauth_getuid(void)
+{
+	return cur->p_cred.cr_uid;
+}
+
+NKE_KPI uid_t
+kauth_getruid(void)
+{
+	return cur->p_cred.cr_ruid;
+}
+
+NKE_KPI gid_t
+kauth_getgid(void)
+{
+	return cur->p_cred.cr_gid;
+}
+
+NKE_KPI gid_t
+kauth_getrgid(void)
+{
+	return cur->p_cred.cr_rgid;
+}
+
+NKE_KPI int
+kauth_cred_ismember_gid(kauth_cred_t cred, gid_t gid, int *resultp)
+{
+	*resultp = cred_check(cred, "kauth_cred_ismember_gid")->cr_gid == gid;
+	return 0;
+}
+
+NKE_KPI int
+groupmember(gid_t gid, kauth_cred_t cred)
+{
+	int is;
+
+	return kauth_cred_ismember_gid(cred, gid, &is) == 0 && is;
+}
