@@ -843,6 +843,21 @@ nke__m_copym(struct __mbuf *m, int off0, int len0, int how)
 		if (m == NULL)
 			nke__panic("mbuf_copym: offset %d is beyond the end of the chain", off0);
 	}
+	if (len != M_COPYALL) {
+		/*
+		 * XNU panics once the copy runs off the chain; check first, so
+		 * the panic does not strand a half-built copy.
+		 */
+		struct __mbuf *x;
+		long avail = m->m_len - off;
+
+		for (x = m->m_next; x != NULL && avail < len; x = x->m_next)
+			avail += x->m_len;
+		if (avail < len)
+			nke__panic("mbuf_copym: offset %d + length %d is beyond the end of the "
+				   "chain",
+			    off0, len0);
+	}
 	while (len > 0) {
 		if (m == NULL) {
 			if (len != M_COPYALL)
