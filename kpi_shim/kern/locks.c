@@ -18,6 +18,7 @@
 #include <sys/cdefs.h>
 #include <sys/types.h>
 #include <string.h>
+#include <stdarg.h>
 #include <kern/locks.h>
 #include <kern/thread.h>
 #include <kern/clock.h>
@@ -111,6 +112,23 @@ static const char *
 thlabel(const struct thread *th, char *buf, size_t size)
 {
 	return nke__thread_label(th, buf, size);
+}
+
+/*
+ * Panic about lock l: "<who>: <kind> <addr> of group "<name>": <problem>",
+ * so every message names the group.
+ */
+static void __attribute__((noreturn, format(printf, 3, 4)))
+lck_panic(const struct nke_lck *l, const char *who, const char *fmt, ...)
+{
+	char problem[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	nke__vsnprintf(problem, sizeof(problem), fmt, ap);
+	va_end(ap);
+	nke__panic("%s: %s %p of group \"%s\": %s", who, kind_name(l->l_kind), (const void *)l,
+	    l->l_grpname, problem);
 }
 
 /* --- Per-thread bookkeeping ------------------------------------------------ */
@@ -364,14 +382,21 @@ lck_attr_free(lck_attr_t *attr)
 
 /* --- Lock objects ---------------------------------------------------------- */
 
+/* Panics unless a lock may be created in grp with attr. */
 static void
-lck_setup(struct nke_lck *l, int kind, lck_grp_t *grp, lck_attr_t *attr, const char *who)
+lck_args_check(lck_grp_t *grp, lck_attr_t *attr, const char *who)
 {
 	grp_check(grp, who);
 	if (grp->g_released)
 		nke__panic("%s: lock group \"%s\" was released (lck_grp_free)", who, grp->g_name);
 	if (attr != LCK_ATTR_NULL)
 		attr_check(attr, who);
+}
+
+static void
+lck_setup(struct nke_lck *l, int kind, lck_grp_t *grp, lck_attr_t *attr, const char *who)
+{
+	lck_args_check(grp, attr, who);
 	l->l_magic = LCK_MAGIC;
 	l->l_kind = (uint8_t)kind;
 	l->l_destroyed = 0;
@@ -388,7 +413,7 @@ lck_alloc(size_t size, int kind, lck_grp_t *grp, lck_attr_t *attr, const char *w
 {
 	struct nke_lck *l;
 
-	grp_check(grp, who);
+	lck_args_check(grp, attr, who);
 	l = NKH_alloc(NKS_ALLOC_KERNEL, size);
 	if (l == NULL)
 		return NULL;
@@ -414,13 +439,11 @@ lck_check(void *lck, int kind, const char *who, int destroyed_ok)
 	if (l == NULL)
 		nke__panic("%s: NULL %s", who, kind_name(kind));
 	if (l->l_magic == DEAD_MAGIC)
-		nke__panic("%s: use of freed %s %p (group \"%s\")", who, kind_name(kind), lck,
-		    l->l_grpname);
+		lck_panic(l, who, "use after free (lck_*_free)");
 	if (l->l_magic != LCK_MAGIC || l->l_kind != kind)
 		nke__panic("%s: %p is not a %s", who, lck, kind_name(kind));
 	if (l->l_destroyed && !destroyed_ok)
-		nke__panic("%s: use of destroyed %s %p (group \"%s\")", who, kind_name(kind), lck,
-		    l->l_grpname);
+		lck_panic(l, who, "use after destroy");
 	return l;
 }
 
@@ -431,11 +454,10 @@ lck_not_held(struct nke_lck *l, const char *who)
 	char label[96];
 
 	if (l->l_owner != NULL)
-		nke__panic("%s: %s %p (group \"%s\") is held by %s", who, kind_name(l->l_kind),
-		    (void *)l, l->l_grpname, thlabel(l->l_owner, label, sizeof(label)));
+		lck_panic(l, who, "destroyed while held by %s",
+		    thlabel(l->l_owner, label, sizeof(label)));
 	if (l->l_readers > 0)
-		nke__panic("%s: rw lock %p (group \"%s\") is held shared (%u)", who, (void *)l,
-		    l->l_grpname, l->l_readers);
+		lck_panic(l, who, "destroyed while held shared (%u)", l->l_readers);
 }
 
 static void
@@ -476,9 +498,8 @@ lck_deadlock(struct nke_lck *l, struct thread *holder, const char *who)
 {
 	char me[96], other[96];
 
-	nke__panic("%s: deadlock: %s waits for %s %p (group \"%s\") held by %s", who,
-	    thlabel(nke__curthread, me, sizeof(me)), kind_name(l->l_kind), (void *)l,
-	    l->l_grpname, thlabel(holder, other, sizeof(other)));
+	lck_panic(l, who, "deadlock: %s waits for it, %s holds it (and cannot run)",
+	    thlabel(nke__curthread, me, sizeof(me)), thlabel(holder, other, sizeof(other)));
 }
 
 /* --- Mutexes ---------------------------------------------------------------- */
@@ -496,8 +517,7 @@ lck_mtx_init(lck_mtx_t *lck, lck_grp_t *grp, lck_attr_t *attr)
 	struct nke_lck *l = lck_check(lck, LK_MTX, "lck_mtx_init", 1);
 
 	if (!l->l_destroyed)
-		nke__panic("lck_mtx_init: mutex %p (group \"%s\") is already initialised",
-		    (void *)lck, l->l_grpname);
+		lck_panic(l, "lck_mtx_init", "already initialised");
 	lck_setup(l, LK_MTX, grp, attr, "lck_mtx_init");
 }
 
@@ -517,8 +537,7 @@ mtx_acquire(lck_mtx_t *lck, int spin, const char *who)
 	char label[96];
 
 	if (l->l_owner == th)
-		nke__panic("%s: recursive lock of mutex %p (group \"%s\") by %s", who, (void *)lck,
-		    l->l_grpname, thlabel(th, label, sizeof(label)));
+		lck_panic(l, who, "recursive lock by %s", thlabel(th, label, sizeof(label)));
 	if (!spin)
 		nke__assert_may_block(who);
 	if (l->l_owner != NULL)
@@ -586,12 +605,10 @@ mtx_owned(lck_mtx_t *lck, const char *who)
 	char me[96], other[96];
 
 	if (l->l_owner == NULL)
-		nke__panic("%s: mutex %p (group \"%s\") is not locked", who, (void *)lck,
-		    l->l_grpname);
+		lck_panic(l, who, "not locked");
 	if (l->l_owner != th)
-		nke__panic("%s: mutex %p (group \"%s\") is held by %s, not by the caller %s", who,
-		    (void *)lck, l->l_grpname, thlabel(l->l_owner, other, sizeof(other)),
-		    thlabel(th, me, sizeof(me)));
+		lck_panic(l, who, "held by %s, not by the caller %s",
+		    thlabel(l->l_owner, other, sizeof(other)), thlabel(th, me, sizeof(me)));
 	return held_find(th, lck);
 }
 
@@ -639,11 +656,9 @@ lck_mtx_assert(lck_mtx_t *lck, unsigned int type)
 	int mine = l->l_owner == nke__curthread;
 
 	if (type == LCK_MTX_ASSERT_OWNED && !mine)
-		nke__panic("lck_mtx_assert(): mutex %p (group \"%s\") not owned by the caller",
-		    (void *)lck, l->l_grpname);
+		lck_panic(l, "lck_mtx_assert()", "not owned by the caller");
 	if (type == LCK_MTX_ASSERT_NOTOWNED && mine)
-		nke__panic("lck_mtx_assert(): mutex %p (group \"%s\") owned by the caller",
-		    (void *)lck, l->l_grpname);
+		lck_panic(l, "lck_mtx_assert()", "owned by the caller");
 	if (type != LCK_MTX_ASSERT_OWNED && type != LCK_MTX_ASSERT_NOTOWNED)
 		nke__panic("lck_mtx_assert(): invalid assertion type %u", type);
 }
@@ -719,8 +734,7 @@ lck_rw_init(lck_rw_t *lck, lck_grp_t *grp, lck_attr_t *attr)
 	struct nke_lck *l = lck_check(lck, LK_RW, "lck_rw_init", 1);
 
 	if (!l->l_destroyed)
-		nke__panic("lck_rw_init: rw lock %p (group \"%s\") is already initialised",
-		    (void *)lck, l->l_grpname);
+		lck_panic(l, "lck_rw_init", "already initialised");
 	lck_setup(l, LK_RW, grp, attr, "lck_rw_init");
 }
 
@@ -749,8 +763,7 @@ rw_acquire(lck_rw_t *lck, int excl, const char *who)
 	char label[96];
 
 	if (held_find(th, lck) >= 0)
-		nke__panic("%s: recursive lock of rw lock %p (group \"%s\") by %s", who,
-		    (void *)lck, l->l_grpname, thlabel(th, label, sizeof(label)));
+		lck_panic(l, who, "recursive lock by %s", thlabel(th, label, sizeof(label)));
 	nke__assert_may_block(who);
 	if (l->l_owner != NULL)
 		lck_deadlock(l, l->l_owner, who);
@@ -797,11 +810,10 @@ rw_held(lck_rw_t *lck, const char *who)
 	if (i >= 0)
 		return i;
 	if (th->th_failed_upgrade == lck)
-		nke__panic("%s: rw lock %p (group \"%s\") is not held by %s: the failed "
-			   "lck_rw_lock_shared_to_exclusive() released it",
-		    who, (void *)lck, l->l_grpname, thlabel(th, label, sizeof(label)));
-	nke__panic("%s: rw lock %p (group \"%s\") is not held by %s", who, (void *)lck,
-	    l->l_grpname, thlabel(th, label, sizeof(label)));
+		lck_panic(l, who,
+		    "not held by %s: the failed lck_rw_lock_shared_to_exclusive() released it",
+		    thlabel(th, label, sizeof(label)));
+	lck_panic(l, who, "not held by %s", thlabel(th, label, sizeof(label)));
 }
 
 static void
@@ -823,9 +835,8 @@ rw_release_typed(lck_rw_t *lck, int excl, const char *who)
 	int mode = nke__curthread->th_held[i].h_mode;
 
 	if ((mode == NKE_HOLD_RW_EXCL) != excl)
-		nke__panic("%s: rw lock %p (group \"%s\") is held %s, released as %s", who,
-		    (void *)lck, lck->rw.l_grpname, mode == NKE_HOLD_RW_EXCL ? "exclusive" : "shared",
-		    excl ? "exclusive" : "shared");
+		lck_panic(&lck->rw, who, "held %s, released as %s",
+		    mode == NKE_HOLD_RW_EXCL ? "exclusive" : "shared", excl ? "exclusive" : "shared");
 	rw_release(lck, i);
 }
 
@@ -921,8 +932,7 @@ lck_rw_lock_shared_to_exclusive(lck_rw_t *lck)
 	unsigned j;
 
 	if (th->th_held[i].h_mode != NKE_HOLD_RW_SHARED)
-		nke__panic("%s: rw lock %p (group \"%s\") is not held shared", who, (void *)lck,
-		    l->l_grpname);
+		lck_panic(l, who, "not held shared");
 	if (upgrade_failures > 0) {
 		upgrade_failures--;
 		rw_release(lck, i);
@@ -951,8 +961,7 @@ lck_rw_lock_exclusive_to_shared(lck_rw_t *lck)
 	struct thread *th = nke__curthread;
 
 	if (th->th_held[i].h_mode != NKE_HOLD_RW_EXCL)
-		nke__panic("%s: rw lock %p (group \"%s\") is not held exclusive", who, (void *)lck,
-		    lck->rw.l_grpname);
+		lck_panic(&lck->rw, who, "not held exclusive");
 	lck->rw.l_owner = NULL;
 	lck->rw.l_readers++;
 	th->th_held[i].h_mode = NKE_HOLD_RW_SHARED;
@@ -984,8 +993,7 @@ lck_rw_assert(lck_rw_t *lck, unsigned int type)
 		nke__panic("lck_rw_assert(): invalid assertion type %u", type);
 	}
 	if (!ok)
-		nke__panic("lck_rw_assert(): rw lock %p (group \"%s\") assertion %u failed",
-		    (void *)lck, l->l_grpname, type);
+		lck_panic(l, "lck_rw_assert()", "assertion %u failed", type);
 }
 
 NKE_KPI void
@@ -995,8 +1003,7 @@ lck_rw_destroy(lck_rw_t *lck, lck_grp_t *grp)
 
 	/* Unlike a mutex, a destroyed rw lock may not be destroyed (or freed) again. */
 	if (l->l_destroyed)
-		nke__panic("lck_rw_destroy: rw lock %p (group \"%s\") already destroyed",
-		    (void *)lck, l->l_grpname);
+		lck_panic(l, "lck_rw_destroy", "already destroyed");
 	lck_do_destroy(l, grp, "lck_rw_destroy");
 }
 
@@ -1006,8 +1013,7 @@ lck_rw_free(lck_rw_t *lck, lck_grp_t *grp)
 	struct nke_lck *l = lck_check(lck, LK_RW, "lck_rw_free", 1);
 
 	if (l->l_destroyed)
-		nke__panic("lck_rw_free: rw lock %p (group \"%s\") already destroyed",
-		    (void *)lck, l->l_grpname);
+		lck_panic(l, "lck_rw_free", "already destroyed");
 	lck_do_destroy(l, grp, "lck_rw_free");
 	lck_do_free(l, sizeof(*lck));
 }
@@ -1066,8 +1072,7 @@ lck_spin_init(lck_spin_t *lck, lck_grp_t *grp, lck_attr_t *attr)
 	struct nke_lck *l = lck_check(lck, LK_SPIN, "lck_spin_init", 1);
 
 	if (!l->l_destroyed)
-		nke__panic("lck_spin_init: spin lock %p (group \"%s\") is already initialised",
-		    (void *)lck, l->l_grpname);
+		lck_panic(l, "lck_spin_init", "already initialised");
 	lck_setup(l, LK_SPIN, grp, attr, "lck_spin_init");
 }
 
@@ -1079,8 +1084,7 @@ spin_acquire(lck_spin_t *lck, const char *who)
 	char label[96];
 
 	if (l->l_owner == th)
-		nke__panic("%s: recursive lock of spin lock %p (group \"%s\") by %s", who,
-		    (void *)lck, l->l_grpname, thlabel(th, label, sizeof(label)));
+		lck_panic(l, who, "recursive lock by %s", thlabel(th, label, sizeof(label)));
 	if (l->l_owner != NULL)
 		lck_deadlock(l, l->l_owner, who);
 	l->l_owner = th;
@@ -1127,12 +1131,10 @@ spin_owned(lck_spin_t *lck, const char *who)
 	char me[96], other[96];
 
 	if (l->l_owner == NULL)
-		nke__panic("%s: spin lock %p (group \"%s\") is not locked", who, (void *)lck,
-		    l->l_grpname);
+		lck_panic(l, who, "not locked");
 	if (l->l_owner != th)
-		nke__panic("%s: spin lock %p (group \"%s\") is held by %s, not by the caller %s",
-		    who, (void *)lck, l->l_grpname, thlabel(l->l_owner, other, sizeof(other)),
-		    thlabel(th, me, sizeof(me)));
+		lck_panic(l, who, "held by %s, not by the caller %s",
+		    thlabel(l->l_owner, other, sizeof(other)), thlabel(th, me, sizeof(me)));
 	return held_find(th, lck);
 }
 
@@ -1152,8 +1154,7 @@ lck_spin_assert(const lck_spin_t *lck, unsigned int type)
 	int mine = l->l_owner == nke__curthread;
 
 	if ((type == LCK_ASSERT_OWNED && !mine) || (type == LCK_ASSERT_NOTOWNED && mine))
-		nke__panic("lck_spin_assert(): spin lock %p (group \"%s\") %s by the caller",
-		    (const void *)lck, l->l_grpname, mine ? "owned" : "not owned");
+		lck_panic(l, "lck_spin_assert()", "%s by the caller", mine ? "owned" : "not owned");
 }
 
 NKE_KPI void
