@@ -748,6 +748,7 @@ tc_finish(struct thread_call *tc)
 		tc_release(tc);
 }
 
+/* NKE-DIVERGENCE: NULL under failure injection; XNU's allocation waits. */
 NKE_KPI thread_call_t
 thread_call_allocate_with_options(thread_call_func_t func, thread_call_param_t param0,
     thread_call_priority_t pri, thread_call_options_t options)

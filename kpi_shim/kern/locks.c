@@ -408,6 +408,11 @@ lck_setup(struct nke_lck *l, int kind, lck_grp_t *grp, lck_attr_t *attr, const c
 	grp->g_nlocks++;
 }
 
+/*
+ * NKE-DIVERGENCE: under failure injection the *_alloc_init() calls return
+ * NULL, so a kext's error paths can be exercised; XNU's zone allocation
+ * waits for memory instead.
+ */
 static void *
 lck_alloc(size_t size, int kind, lck_grp_t *grp, lck_attr_t *attr, const char *who)
 {

@@ -51,7 +51,12 @@ tag_destroy(OSMallocTag tag)
 	nke__quarantine(tag, sizeof(*tag));
 }
 
-/* Panics unless tag is a tag; `alloc` also refuses a released one. */
+/*
+ * Panics unless tag is a tag; `alloc` also refuses a released one.
+ * NKE-DIVERGENCE: XNU only checks the "valid" bits, so allocating from a
+ * released tag that still has allocations goes unnoticed there; it is a
+ * use-after-release bug all the same (kpi-reference.md 1.8), so it panics.
+ */
 static void
 tag_check(OSMallocTag tag, const char *who, int alloc)
 {
@@ -73,6 +78,7 @@ tag_rele(OSMallocTag tag)
 		tag_destroy(tag);
 }
 
+/* NKE-DIVERGENCE: NULL under failure injection; XNU's allocation waits instead. */
 NKE_KPI OSMallocTag
 OSMalloc_Tagalloc(const char *name, uint32_t flags)
 {

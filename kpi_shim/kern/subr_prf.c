@@ -10,6 +10,9 @@
  * precision is ignored; a string is cut at the field width; a NULL string
  * prints nothing; %p is "0x..."; unknown conversions print the character;
  * %r/%n print in a radix (16 for the console, 10 for snprintf).
+ *
+ * NKE-DIVERGENCE: release kernels print kernel addresses as "<ptr>" in
+ * printf/IOLog; the simulation's addresses are user-space ones and show.
  */
 #include "nke_svc.h"
 
