@@ -83,7 +83,7 @@ nke_sum16_checked(struct __mbuf *m, u_int32_t off, u_int32_t len, const char *wh
 
 	if (mlen < (size_t)off + len)
 		nke__panic("%s: mbuf %p len (%zu) < off+len (%u+%u)", who, (void *)m, mlen, off,
-		    len);
+		           len);
 	return nke_sum_range(m, off, len);
 }
 
@@ -117,7 +117,7 @@ nke__inet_cksum(struct __mbuf *m, u_int32_t nxt, u_int32_t off, u_int32_t len)
 
 		if (nke__m_length(m) < sizeof(ip))
 			nke__panic("inet_cksum: mbuf %p too short (%zu) for IPv4 header", (void *)m,
-			    nke__m_length(m));
+			           nke__m_length(m));
 		/* The IPv4 header is expected at the start of the chain. */
 		nke__m_copydata(m, 0, sizeof(ip), ip);
 		sum += nke_sum_bytes(ip + 12, 8); /* source and destination */
@@ -169,7 +169,7 @@ nke__inet6_cksum(struct __mbuf *m, u_int32_t nxt, u_int32_t off, u_int32_t len)
 
 		if (nke__m_length(m) < sizeof(ip6))
 			nke__panic("inet6_cksum: mbuf %p pkt too short (%zu) for IPv6 header",
-			    (void *)m, nke__m_length(m));
+			           (void *)m, nke__m_length(m));
 		nke__m_copydata(m, 0, sizeof(ip6), ip6);
 		sum += nke_in6_addr_sum(ip6 + 8);
 		sum += nke_in6_addr_sum(ip6 + 24);
@@ -254,13 +254,13 @@ nke__in_finalize_cksum(struct __mbuf *m, u_int32_t hoff, u_int32_t csum_flags)
 	mlen = (u_int32_t)m->m_pkthdr.len;
 	if (mlen < hoff + 20)
 		nke__panic("in_finalize_cksum: mbuf %p pkt len (%u) < hoff+ip_hdr (%u+20)",
-		    (void *)m, mlen, hoff);
+		           (void *)m, mlen, hoff);
 	nke__m_copydata(m, (int)hoff, 20, ip);
 	hlen = (u_int32_t)(ip[0] & 0x0f) << 2;
 	if (mlen < hoff + hlen)
 		nke__panic("in_finalize_cksum: mbuf %p pkt too short (%u) for IP header (%u), "
-			   "hoff %u",
-		    (void *)m, mlen, hlen, hoff);
+		           "hoff %u",
+		           (void *)m, mlen, hlen, hoff);
 
 	/*
 	 * ip_len is in host order at the IP layer and in network order at the
@@ -272,7 +272,7 @@ nke__in_finalize_cksum(struct __mbuf *m, u_int32_t hoff, u_int32_t csum_flags)
 		if (ip_len != mlen - hoff) {
 			if (mlen - hoff > 0xffff)
 				nke__panic("in_finalize_cksum: mlen %u - hoff %u > 65535", mlen,
-				    hoff);
+				           hoff);
 			ip_len = (u_int16_t)(mlen - hoff);
 		}
 	}
@@ -284,15 +284,15 @@ nke__in_finalize_cksum(struct __mbuf *m, u_int32_t hoff, u_int32_t csum_flags)
 
 		if (mlen < (u_int32_t)ulpoff + 2)
 			nke__panic("in_finalize_cksum: mbuf %p pkt len (%u) proto %d invalid ULP "
-				   "cksum offset (%u) cksum flags 0x%x",
-			    (void *)m, mlen, ip[9], ulpoff, m->m_pkthdr.csum_flags);
+			           "cksum offset (%u) cksum flags 0x%x",
+			           (void *)m, mlen, ip[9], ulpoff, m->m_pkthdr.csum_flags);
 		/* The field already holds the pseudo-header sum. */
 		csum = nke__inet_cksum(m, 0, offset, len);
 		if (csum == 0 && (m->m_pkthdr.csum_flags & (CSUM_UDP | CSUM_ZERO_INVERT)))
 			csum = 0xffff;
 		nke_store_csum(m, offset + ulpoff, csum);
-		m->m_pkthdr.csum_flags &=
-		    ~(u_int32_t)(CSUM_DELAY_DATA | CSUM_DATA_VALID | CSUM_PARTIAL | CSUM_ZERO_INVERT);
+		m->m_pkthdr.csum_flags &= ~(u_int32_t)(CSUM_DELAY_DATA | CSUM_DATA_VALID |
+		                                       CSUM_PARTIAL | CSUM_ZERO_INVERT);
 	}
 	if (sw_csum & CSUM_DELAY_IP) {
 		u_int8_t b[2];
@@ -313,7 +313,7 @@ nke__in_finalize_cksum(struct __mbuf *m, u_int32_t hoff, u_int32_t csum_flags)
 
 u_int32_t
 nke__in6_finalize_cksum(struct __mbuf *m, u_int32_t hoff, int32_t optlen, int32_t nxt0,
-    u_int32_t csum_flags)
+                        u_int32_t csum_flags)
 {
 	u_int8_t ip6[40];
 	u_int32_t offset, mlen, olen, sw_csum;
@@ -327,7 +327,7 @@ nke__in6_finalize_cksum(struct __mbuf *m, u_int32_t hoff, int32_t optlen, int32_
 	mlen = (u_int32_t)m->m_pkthdr.len;
 	if (mlen < hoff + 40)
 		nke__panic("in6_finalize_cksum: mbuf %p pkt len (%u) < hoff+ip6_hdr (%u+40)",
-		    (void *)m, mlen, hoff);
+		           (void *)m, mlen, hoff);
 	nke__m_copydata(m, (int)hoff, 40, ip6);
 	nxt = ip6[6];
 	plen = nke_ntoh16(ip6 + 4);
@@ -349,13 +349,13 @@ nke__in6_finalize_cksum(struct __mbuf *m, u_int32_t hoff, int32_t optlen, int32_
 	offset = hoff + 40 + olen;
 	if (mlen < offset)
 		nke__panic("in6_finalize_cksum: mbuf %p pkt len (%u) < hoff+ip6_hdr+ext_hdr "
-			   "(%u+40+%u)",
-		    (void *)m, mlen, hoff, olen);
+		           "(%u+40+%u)",
+		           (void *)m, mlen, hoff, olen);
 	ulpoff = nke_ulp_offset(m);
 	if (mlen < (u_int32_t)ulpoff + 2)
 		nke__panic("in6_finalize_cksum: mbuf %p pkt len (%u) proto %d invalid ULP cksum "
-			   "offset (%u) cksum flags 0x%x",
-		    (void *)m, mlen, nxt, ulpoff, m->m_pkthdr.csum_flags);
+		           "offset (%u) cksum flags 0x%x",
+		           (void *)m, mlen, nxt, ulpoff, m->m_pkthdr.csum_flags);
 	csum = nke__inet6_cksum(m, 0, offset, (u_int32_t)plen - olen);
 	if (csum == 0 && (m->m_pkthdr.csum_flags & (CSUM_UDPIPV6 | CSUM_ZERO_INVERT)))
 		csum = 0xffff;

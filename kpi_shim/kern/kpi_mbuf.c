@@ -43,7 +43,7 @@ nke_pkthdr_check(mbuf_t m, const char *fn)
 {
 	if (NKE_UNLIKELY(!(m->m_flags & M_PKTHDR)))
 		nke__report("mbuf-no-pkthdr", "%s called on mbuf %p, which has no packet header",
-		    fn, (void *)m);
+		            fn, (void *)m);
 }
 
 static inline void
@@ -98,8 +98,8 @@ mbuf_align_32(mbuf_t mbuf, size_t len)
 		 * leave the data at the start of the storage instead.
 		 */
 		nke__report("mbuf-align-overflow",
-		    "mbuf_align_32: %zu bytes do not fit in mbuf %p (%zu bytes free)", len,
-		    (void *)mbuf, room);
+		            "mbuf_align_32: %zu bytes do not fit in mbuf %p (%zu bytes free)", len,
+		            (void *)mbuf, room);
 		return 0;
 	}
 	mbuf->m_data += (room - len) & ~(size_t)(sizeof(u_int32_t) - 1);
@@ -133,7 +133,7 @@ mbuf_gethdr(mbuf_how_t how, mbuf_type_t type, mbuf_t *mbuf)
 
 NKE_KPI errno_t
 mbuf_attachcluster(mbuf_how_t how, mbuf_type_t type, mbuf_t *mbuf, caddr_t extbuf,
-    void (*extfree)(caddr_t, u_int, caddr_t), size_t extsize, caddr_t extarg)
+                   void (*extfree)(caddr_t, u_int, caddr_t), size_t extsize, caddr_t extarg)
 {
 	if (mbuf == NULL || extbuf == NULL || extfree == NULL || extsize == 0)
 		return EINVAL;
@@ -159,6 +159,7 @@ mbuf_alloccluster(mbuf_how_t how, size_t *size, char **addr)
 		csize = 0;
 	buf = csize != 0 ? nke__cl_alloc((int)how, csize) : NULL;
 	if (buf == NULL) {
+		/* NKE-DIVERGENCE: XNU leaves *addr alone on failure. */
 		*addr = NULL;
 		return ENOMEM;
 	}
@@ -230,12 +231,13 @@ mbuf_allocpacket(mbuf_how_t how, size_t packetlen, unsigned int *maxchunks, mbuf
 	unsigned int numchunks = maxchunks != NULL ? *maxchunks : 0;
 	mbuf_t m;
 
+	/* NKE-DIVERGENCE: XNU leaves *mbuf alone on failure; nkesim clears it. */
 	if (packetlen == 0) {
 		*mbuf = NULL;
 		return EINVAL;
 	}
 	m = nke__m_allocpacket(&numpkts, packetlen, maxchunks != NULL ? &numchunks : NULL,
-	    (int)how);
+	                       (int)how);
 	if (m == NULL) {
 		*mbuf = NULL;
 		if (maxchunks != NULL && *maxchunks != 0 && numchunks > *maxchunks)
@@ -250,7 +252,7 @@ mbuf_allocpacket(mbuf_how_t how, size_t packetlen, unsigned int *maxchunks, mbuf
 
 NKE_KPI errno_t
 mbuf_allocpacket_list(unsigned int numpkts, mbuf_how_t how, size_t packetlen,
-    unsigned int *maxchunks, mbuf_t *mbuf)
+                      unsigned int *maxchunks, mbuf_t *mbuf)
 {
 	unsigned int numchunks = maxchunks != NULL ? *maxchunks : 0;
 	mbuf_t m;
@@ -260,7 +262,7 @@ mbuf_allocpacket_list(unsigned int numpkts, mbuf_how_t how, size_t packetlen,
 		return EINVAL;
 	}
 	m = nke__m_allocpacket(&numpkts, packetlen, maxchunks != NULL ? &numchunks : NULL,
-	    (int)how);
+	                       (int)how);
 	if (m == NULL) {
 		*mbuf = NULL;
 		if (maxchunks != NULL && *maxchunks != 0 && numchunks > *maxchunks)
@@ -362,6 +364,7 @@ mbuf_pulldown(mbuf_t src, size_t *offset, size_t len, mbuf_t *location)
 	int new_offset = 0;
 
 	*location = nke__m_pulldown(src, (int)*offset, (int)len, &new_offset);
+	/* NKE-DIVERGENCE: XNU stores an uninitialised *offset on failure. */
 	if (*location == NULL)
 		return ENOMEM;
 	*offset = (size_t)new_offset;
@@ -686,12 +689,12 @@ mbuf_outbound_finalize(mbuf_t mbuf, u_int32_t protocol_family, size_t protocol_o
 	switch (protocol_family) {
 	case NKE_PF_INET:
 		(void)nke__in_finalize_cksum(mbuf, (u_int32_t)protocol_offset,
-		    mbuf->m_pkthdr.csum_flags);
+		                             mbuf->m_pkthdr.csum_flags);
 		break;
 	case NKE_PF_INET6:
 		/* Offload is never requested with extension headers: optlen -1. */
 		(void)nke__in6_finalize_cksum(mbuf, (u_int32_t)protocol_offset, -1, -1,
-		    mbuf->m_pkthdr.csum_flags);
+		                              mbuf->m_pkthdr.csum_flags);
 		break;
 	default:
 		break;
@@ -726,12 +729,12 @@ mbuf_clear_vlan_tag(mbuf_t mbuf)
 	return 0;
 }
 
-static const mbuf_csum_request_flags_t nke_csum_request_valid = MBUF_CSUM_REQ_IP |
-    MBUF_CSUM_REQ_TCP | MBUF_CSUM_REQ_UDP | CSUM_PARTIAL | MBUF_CSUM_REQ_TCPIPV6 |
-    MBUF_CSUM_REQ_UDPIPV6;
+static const mbuf_csum_request_flags_t nke_csum_request_valid =
+    MBUF_CSUM_REQ_IP | MBUF_CSUM_REQ_TCP | MBUF_CSUM_REQ_UDP | CSUM_PARTIAL |
+    MBUF_CSUM_REQ_TCPIPV6 | MBUF_CSUM_REQ_UDPIPV6;
 
-static const mbuf_csum_performed_flags_t nke_csum_performed_valid = MBUF_CSUM_DID_IP |
-    MBUF_CSUM_IP_GOOD | MBUF_CSUM_DID_DATA | MBUF_CSUM_PSEUDO_HDR | CSUM_PARTIAL;
+static const mbuf_csum_performed_flags_t nke_csum_performed_valid =
+    MBUF_CSUM_DID_IP | MBUF_CSUM_IP_GOOD | MBUF_CSUM_DID_DATA | MBUF_CSUM_PSEUDO_HDR | CSUM_PARTIAL;
 
 NKE_KPI errno_t
 mbuf_set_csum_requested(mbuf_t mbuf, mbuf_csum_request_flags_t request, u_int32_t value)
@@ -788,6 +791,7 @@ mbuf_get_csum_performed(mbuf_t mbuf, mbuf_csum_performed_flags_t *performed, u_i
 {
 	nke_pkthdr_check(mbuf, "mbuf_get_csum_performed");
 	*performed = mbuf->m_pkthdr.csum_flags & nke_csum_performed_valid;
+	/* NKE-DIVERGENCE: XNU requires value (it does not check for NULL). */
 	if (value != NULL)
 		*value = mbuf->m_pkthdr.csum_data;
 	return 0;
@@ -862,7 +866,7 @@ nke_tag_id_valid(mbuf_tag_id_t id)
 
 NKE_KPI errno_t
 mbuf_tag_allocate(mbuf_t mbuf, mbuf_tag_id_t id, mbuf_tag_type_t type, size_t length,
-    mbuf_how_t how, void **data_p)
+                  mbuf_how_t how, void **data_p)
 {
 	struct m_tag *tag;
 
@@ -926,8 +930,8 @@ struct nke_drvaux_tag {
 #define NKE_DRVAUX_MAXLEN ((NKE_MLEN - (sizeof(struct nke_drvaux_tag) + 40)) & ~(size_t)7)
 
 NKE_KPI errno_t
-mbuf_add_drvaux(mbuf_t mbuf, mbuf_how_t how, u_int32_t family, u_int32_t subfamily,
-    size_t length, void **data_p)
+mbuf_add_drvaux(mbuf_t mbuf, mbuf_how_t how, u_int32_t family, u_int32_t subfamily, size_t length,
+                void **data_p)
 {
 	struct nke_drvaux_tag *p;
 	struct m_tag *tag;
@@ -940,7 +944,7 @@ mbuf_add_drvaux(mbuf_t mbuf, mbuf_how_t how, u_int32_t family, u_int32_t subfami
 	if (nke__m_tag_locate(mbuf, KERNEL_MODULE_TAG_ID, KERNEL_TAG_TYPE_DRVAUX) != NULL)
 		return EEXIST;
 	tag = nke__m_tag_alloc(KERNEL_MODULE_TAG_ID, KERNEL_TAG_TYPE_DRVAUX,
-	    (int)(sizeof(*p) + length), (int)how);
+	                       (int)(sizeof(*p) + length), (int)how);
 	if (tag == NULL)
 		return how == MBUF_WAITOK ? ENOMEM : EWOULDBLOCK;
 	p = tag->m_tag_data;
@@ -954,8 +958,8 @@ mbuf_add_drvaux(mbuf_t mbuf, mbuf_how_t how, u_int32_t family, u_int32_t subfami
 }
 
 NKE_KPI errno_t
-mbuf_find_drvaux(mbuf_t mbuf, u_int32_t *family_p, u_int32_t *subfamily_p,
-    u_int32_t *length_p, void **data_p)
+mbuf_find_drvaux(mbuf_t mbuf, u_int32_t *family_p, u_int32_t *subfamily_p, u_int32_t *length_p,
+                 void **data_p)
 {
 	struct nke_drvaux_tag *p;
 	struct m_tag *tag;
@@ -1075,8 +1079,8 @@ mbuf_set_traffic_class(mbuf_t m, mbuf_traffic_class_t tc)
 {
 	if (m == NULL || !(m->m_flags & M_PKTHDR) || (u_int32_t)tc >= MBUF_TC_MAX)
 		return EINVAL;
-	return nke__m_set_service_class(m,
-	    nke__m_service_class_from_val(MBUF_TC2SCVAL((u_int32_t)tc)));
+	return nke__m_set_service_class(
+	    m, nke__m_service_class_from_val(MBUF_TC2SCVAL((u_int32_t)tc)));
 }
 
 NKE_KPI int
@@ -1152,9 +1156,9 @@ mbuf_get_gso_info(mbuf_t mbuf, mbuf_gso_type_t *type, uint16_t *seg_size, uint16
 	    hdr_len == NULL)
 		return EINVAL;
 	flags = mbuf->m_pkthdr.csum_flags & (MBUF_TSO_IPV4 | MBUF_TSO_IPV6);
-	*type = (flags & MBUF_TSO_IPV4) ? MBUF_GSO_TYPE_IPV4
-	    : (flags & MBUF_TSO_IPV6)	? MBUF_GSO_TYPE_IPV6
-					: MBUF_GSO_TYPE_NONE;
+	*type = (flags & MBUF_TSO_IPV4)   ? MBUF_GSO_TYPE_IPV4
+	        : (flags & MBUF_TSO_IPV6) ? MBUF_GSO_TYPE_IPV6
+	                                  : MBUF_GSO_TYPE_NONE;
 	*seg_size = flags != 0 ? mbuf->m_pkthdr.tx_seg_size : 0;
 	*hdr_len = flags != 0 ? mbuf->m_pkthdr.tx_hdr_len : 0;
 	return 0;
@@ -1199,8 +1203,7 @@ mbuf_set_gso_info(mbuf_t mbuf, mbuf_gso_type_t type, uint16_t seg_size, uint16_t
 NKE_KPI errno_t
 mbuf_get_lro_info(mbuf_t mbuf, uint8_t *seg_cnt, uint8_t *dup_ack_cnt)
 {
-	if (mbuf == NULL || !(mbuf->m_flags & M_PKTHDR) || seg_cnt == NULL ||
-	    dup_ack_cnt == NULL)
+	if (mbuf == NULL || !(mbuf->m_flags & M_PKTHDR) || seg_cnt == NULL || dup_ack_cnt == NULL)
 		return EINVAL;
 	*seg_cnt = mbuf->m_pkthdr.rx_seg_cnt;
 	*dup_ack_cnt = 0;
@@ -1487,8 +1490,8 @@ nke__m_do_tx_compl_callback(struct __mbuf *m, ifnet_t ifp)
 		cb = nke_tx_compl_table[i];
 		if (cb != NULL)
 			cb(ph->pkt_compl_context, ifp,
-			    (ph->pkt_flags & PKTF_TS_VALID) ? ph->pkt_timestamp : 0,
-			    ph->drv_tx_compl_arg, ph->drv_tx_compl_data, ph->drv_tx_status);
+			   (ph->pkt_flags & PKTF_TS_VALID) ? ph->pkt_timestamp : 0,
+			   ph->drv_tx_compl_arg, ph->drv_tx_compl_data, ph->drv_tx_status);
 	}
 	ph->pkt_compl_callbacks = 0;
 }

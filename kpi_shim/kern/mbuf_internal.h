@@ -38,13 +38,13 @@
 
 /* --- Geometry (Darwin x86_64) ----------------------------------------- */
 
-#define NKE_MSIZE 256
-#define NKE_MHDRSIZE 32 /* XNU's struct m_hdr */
-#define NKE_MLEN (NKE_MSIZE - NKE_MHDRSIZE)
-#define NKE_PKTHDRSIZE 136 /* XNU's struct pkthdr on x86_64 */
-#define NKE_MHLEN (NKE_MLEN - NKE_PKTHDRSIZE)
-#define NKE_MINCLSIZE (NKE_MLEN + NKE_MHLEN)
-#define NKE_MCLBYTES 2048
+#define NKE_MSIZE       256
+#define NKE_MHDRSIZE    32 /* XNU's struct m_hdr */
+#define NKE_MLEN        (NKE_MSIZE - NKE_MHDRSIZE)
+#define NKE_PKTHDRSIZE  136 /* XNU's struct pkthdr on x86_64 */
+#define NKE_MHLEN       (NKE_MLEN - NKE_PKTHDRSIZE)
+#define NKE_MINCLSIZE   (NKE_MLEN + NKE_MHLEN)
+#define NKE_MCLBYTES    2048
 #define NKE_MBIGCLBYTES 4096
 #define NKE_M16KCLBYTES 16384
 /* Largest protocol header (IPv6 + TCP), what m_pullup copies opportunistically. */
@@ -59,90 +59,90 @@
 
 /* --- m_flags (XNU's values; the public MBUF_* are a subset) ----------- */
 
-#define M_EXT 0x0001
-#define M_PKTHDR 0x0002
-#define M_EOR 0x0004
-#define M_PROTO1 0x0008
-#define M_PROTO2 0x0010
-#define M_PROTO3 0x0020
-#define M_LOOP 0x0040
-#define M_PROTO5 0x0080
-#define M_BCAST 0x0100
-#define M_MCAST 0x0200
-#define M_FRAG 0x0400
+#define M_EXT       0x0001
+#define M_PKTHDR    0x0002
+#define M_EOR       0x0004
+#define M_PROTO1    0x0008
+#define M_PROTO2    0x0010
+#define M_PROTO3    0x0020
+#define M_LOOP      0x0040
+#define M_PROTO5    0x0080
+#define M_BCAST     0x0100
+#define M_MCAST     0x0200
+#define M_FRAG      0x0400
 #define M_FIRSTFRAG 0x0800
-#define M_LASTFRAG 0x1000
-#define M_PROMISC 0x2000
-#define M_HASFCS 0x4000
-#define M_TAGHDR 0x8000
+#define M_LASTFRAG  0x1000
+#define M_PROMISC   0x2000
+#define M_HASFCS    0x4000
+#define M_TAGHDR    0x8000
 
 /* Flags that travel with the packet header. */
-#define M_COPYFLAGS                                                                        \
-	(M_PKTHDR | M_EOR | M_PROTO1 | M_PROTO2 | M_PROTO3 | M_LOOP | M_PROTO5 | M_BCAST | \
-	    M_MCAST | M_FRAG | M_FIRSTFRAG | M_LASTFRAG | M_PROMISC | M_HASFCS)
+#define M_COPYFLAGS                                                                                \
+	(M_PKTHDR | M_EOR | M_PROTO1 | M_PROTO2 | M_PROTO3 | M_LOOP | M_PROTO5 | M_BCAST |         \
+	 M_MCAST | M_FRAG | M_FIRSTFRAG | M_LASTFRAG | M_PROMISC | M_HASFCS)
 
 /* The only bits the KPI shows and lets kexts change (minus M_EXT). */
-#define NKE_MBUF_KPI_FLAGS                                                                 \
-	(MBUF_EXT | MBUF_PKTHDR | MBUF_EOR | MBUF_LOOP | MBUF_BCAST | MBUF_MCAST |          \
-	    MBUF_FRAG | MBUF_FIRSTFRAG | MBUF_LASTFRAG | MBUF_PROMISC | MBUF_HASFCS)
+#define NKE_MBUF_KPI_FLAGS                                                                         \
+	(MBUF_EXT | MBUF_PKTHDR | MBUF_EOR | MBUF_LOOP | MBUF_BCAST | MBUF_MCAST | MBUF_FRAG |     \
+	 MBUF_FIRSTFRAG | MBUF_LASTFRAG | MBUF_PROMISC | MBUF_HASFCS)
 
-#define M_WAIT MBUF_WAITOK
+#define M_WAIT     MBUF_WAITOK
 #define M_DONTWAIT MBUF_DONTWAIT
-#define M_COPYALL MBUF_COPYALL
+#define M_COPYALL  MBUF_COPYALL
 
 /* --- Checksum / offload state (pkthdr.csum_flags) --------------------- */
 
-#define CSUM_IP 0x0001
-#define CSUM_TCP 0x0002
-#define CSUM_UDP 0x0004
-#define CSUM_IP_FRAGS 0x0008
-#define CSUM_FRAGMENT 0x0010
-#define CSUM_TCPIPV6 0x0020
-#define CSUM_UDPIPV6 0x0040
-#define CSUM_FRAGMENT_IPV6 0x0080
-#define CSUM_IP_CHECKED 0x0100
-#define CSUM_IP_VALID 0x0200
-#define CSUM_DATA_VALID 0x0400
-#define CSUM_PSEUDO_HDR 0x0800
-#define CSUM_PARTIAL 0x1000
-#define CSUM_ZERO_INVERT 0x2000
-#define CSUM_VLAN_TAG_VALID 0x00010000
-#define CSUM_TSO_IPV4 0x00100000
-#define CSUM_TSO_IPV6 0x00200000
-#define CSUM_DELAY_DATA (CSUM_TCP | CSUM_UDP)
-#define CSUM_DELAY_IP (CSUM_IP)
+#define CSUM_IP              0x0001
+#define CSUM_TCP             0x0002
+#define CSUM_UDP             0x0004
+#define CSUM_IP_FRAGS        0x0008
+#define CSUM_FRAGMENT        0x0010
+#define CSUM_TCPIPV6         0x0020
+#define CSUM_UDPIPV6         0x0040
+#define CSUM_FRAGMENT_IPV6   0x0080
+#define CSUM_IP_CHECKED      0x0100
+#define CSUM_IP_VALID        0x0200
+#define CSUM_DATA_VALID      0x0400
+#define CSUM_PSEUDO_HDR      0x0800
+#define CSUM_PARTIAL         0x1000
+#define CSUM_ZERO_INVERT     0x2000
+#define CSUM_VLAN_TAG_VALID  0x00010000
+#define CSUM_TSO_IPV4        0x00100000
+#define CSUM_TSO_IPV6        0x00200000
+#define CSUM_DELAY_DATA      (CSUM_TCP | CSUM_UDP)
+#define CSUM_DELAY_IP        (CSUM_IP)
 #define CSUM_DELAY_IPV6_DATA (CSUM_TCPIPV6 | CSUM_UDPIPV6)
 
 /* --- Packet flags (pkthdr.pkt_flags), XNU's values -------------------- */
 
-#define PKTF_PRIO_PRIVILEGED 0x10
-#define PKTF_INET_RESOLVE 0x40
-#define PKTF_INET6_RESOLVE 0x80
-#define PKTF_RESOLVE_RTR 0x100
-#define PKTF_WAKE_PKT 0x400
-#define PKTF_LOOP 0x2000
-#define PKTF_KEEPALIVE 0x40000
+#define PKTF_PRIO_PRIVILEGED   0x10
+#define PKTF_INET_RESOLVE      0x40
+#define PKTF_INET6_RESOLVE     0x80
+#define PKTF_RESOLVE_RTR       0x100
+#define PKTF_WAKE_PKT          0x400
+#define PKTF_LOOP              0x2000
+#define PKTF_KEEPALIVE         0x40000
 #define PKTF_VALID_UNSENT_DATA 0x100000
-#define PKTF_TX_COMPL_TS_REQ 0x800000
-#define PKTF_TS_VALID 0x1000000
-#define PKTF_DRIVER_MTAG 0x2000000
-#define PKTF_NEW_FLOW 0x4000000
-#define PKTF_LAST_PKT 0x10000000
+#define PKTF_TX_COMPL_TS_REQ   0x800000
+#define PKTF_TS_VALID          0x1000000
+#define PKTF_DRIVER_MTAG       0x2000000
+#define PKTF_NEW_FLOW          0x4000000
+#define PKTF_LAST_PKT          0x10000000
 
 /* Service-class arithmetic (the MBUF_SC_* values encode index and class). */
 #define MBUF_SC_MAX_CLASSES 10
-#define MBUF_TC_MAX 4
-#define MBUF_SCVAL(x) ((x) & 0xffff)
-#define MBUF_SCIDX(x) ((((x) >> 16) & 0xff) >> 3)
-#define MBUF_SC2TC(sc) (MBUF_SCVAL(sc) >> 7)
-#define MBUF_TC2SCVAL(tc) ((tc) << 7)
+#define MBUF_TC_MAX         4
+#define MBUF_SCVAL(x)       ((x)&0xffff)
+#define MBUF_SCIDX(x)       ((((x) >> 16) & 0xff) >> 3)
+#define MBUF_SC2TC(sc)      (MBUF_SCVAL(sc) >> 7)
+#define MBUF_TC2SCVAL(tc)   ((tc) << 7)
 
 /* Protocol numbers nkesim's checksum code needs (no netinet headers here). */
-#define NKE_PF_INET 2
-#define NKE_PF_INET6 30
+#define NKE_PF_INET         2
+#define NKE_PF_INET6        30
 #define NKE_IPPROTO_HOPOPTS 0
-#define NKE_IPPROTO_TCP 6
-#define NKE_IPPROTO_UDP 17
+#define NKE_IPPROTO_TCP     6
+#define NKE_IPPROTO_UDP     17
 
 /* --- Structures ------------------------------------------------------- */
 
@@ -155,53 +155,53 @@ typedef void (*nke_ext_free_t)(caddr_t buf, u_int size, caddr_t arg);
  * Every mbuf that refers to the storage holds one reference.
  */
 struct nke_extref {
-	u_int32_t er_magic;	    /* NKE_EXTREF_MAGIC */
-	u_int16_t er_refcnt;	    /* mbufs referring to the storage */
-	u_int8_t er_flags;	    /* NKE_EXTF_* */
-	u_int8_t er_state;	    /* NKE_CLS_* (pooled clusters) */
-	u_int8_t er_class;	    /* NKE_CL_* */
+	u_int32_t er_magic;  /* NKE_EXTREF_MAGIC */
+	u_int16_t er_refcnt; /* mbufs referring to the storage */
+	u_int8_t er_flags;   /* NKE_EXTF_* */
+	u_int8_t er_state;   /* NKE_CLS_* (pooled clusters) */
+	u_int8_t er_class;   /* NKE_CL_* */
 	u_int8_t er_pad[7];
-	nke_ext_free_t er_free;	    /* attached storage: the owner's free routine */
-	caddr_t er_arg;		    /* its last argument */
+	nke_ext_free_t er_free;     /* attached storage: the owner's free routine */
+	caddr_t er_arg;             /* its last argument */
 	struct nke_extref *er_next; /* free-list link */
 };
 
-#define NKE_EXTREF_MAGIC 0x6e6b6572u /* "nker" */
-#define NKE_EXTF_READONLY 0x01	     /* was shared once: stays read-only (as XNU) */
+#define NKE_EXTREF_MAGIC  0x6e6b6572u /* "nker" */
+#define NKE_EXTF_READONLY 0x01        /* was shared once: stays read-only (as XNU) */
 
 /* Storage classes. */
-#define NKE_CL_2K 0
-#define NKE_CL_4K 1
-#define NKE_CL_16K 2
+#define NKE_CL_2K     0
+#define NKE_CL_4K     1
+#define NKE_CL_16K    2
 #define NKE_CL_NPOOLS 3
-#define NKE_CL_EXT 3 /* caller storage (mbuf_attachcluster) */
+#define NKE_CL_EXT    3 /* caller storage (mbuf_attachcluster) */
 
 /* States of a pooled cluster. */
 #define NKE_CLS_FREE 0 /* in the pool */
-#define NKE_CLS_RAW 1  /* handed out by mbuf_alloccluster */
+#define NKE_CLS_RAW  1 /* handed out by mbuf_alloccluster */
 #define NKE_CLS_MBUF 2 /* attached to mbufs (er_refcnt of them) */
-#define NKE_CLS_EXT 3  /* an attach reference, not a cluster */
+#define NKE_CLS_EXT  3 /* an attach reference, not a cluster */
 
 /* Bytes in front of each pooled cluster (its struct nke_extref, padded). */
 #define NKE_CLHDR_SIZE 64
 
 /* External storage of an mbuf (valid when M_EXT is set). */
 struct nke_m_ext {
-	caddr_t ext_buf;	    /* start of the storage */
+	caddr_t ext_buf;            /* start of the storage */
 	struct nke_extref *ext_ref; /* shared state */
-	u_int ext_size;		    /* its size */
+	u_int ext_size;             /* its size */
 	u_int ext_pad;
 };
 
 /* A packet tag: this header, then m_tag_len bytes of data. */
 struct m_tag {
 	struct m_tag *m_tag_next; /* next tag of the same packet */
-	void *m_tag_data;	  /* the data (right after this header) */
-	u_int16_t m_tag_type;	  /* module-defined type */
-	u_int16_t m_tag_len;	  /* data length */
-	u_int32_t m_tag_id;	  /* module id (mbuf_tag_id_find) */
-	u_int32_t m_tag_cookie;	  /* NKE_MTAG_LIVE while attached or owned */
-	u_int16_t m_tag_pool;	  /* which tag pool it came from */
+	void *m_tag_data;         /* the data (right after this header) */
+	u_int16_t m_tag_type;     /* module-defined type */
+	u_int16_t m_tag_len;      /* data length */
+	u_int32_t m_tag_id;       /* module id (mbuf_tag_id_find) */
+	u_int32_t m_tag_cookie;   /* NKE_MTAG_LIVE while attached or owned */
+	u_int16_t m_tag_pool;     /* which tag pool it came from */
 	u_int16_t m_tag_pad;
 };
 
@@ -213,24 +213,24 @@ struct m_tag {
  * members here; the structure is padded to XNU's 136 bytes so MHLEN is 88.
  */
 struct nke_pkthdr {
-	ifnet_t rcvif;		     /* receiving interface (no reference held) */
-	void *pkt_hdr;		     /* frame header pointer */
-	int32_t len;		     /* packet length */
-	u_int32_t csum_flags;	     /* CSUM_* (low 16: checksum work; high: VLAN, TSO) */
-	u_int32_t csum_data;	     /* checksum value / field offset */
-	u_int16_t vlan_tag;	     /* valid with CSUM_VLAN_TAG_VALID */
-	u_int16_t tx_seg_size;	     /* TSO segment size */
-	u_int16_t tx_hdr_len;	     /* TSO header length */
-	u_int8_t rx_seg_cnt;	     /* LRO segment count */
+	ifnet_t rcvif;                /* receiving interface (no reference held) */
+	void *pkt_hdr;                /* frame header pointer */
+	int32_t len;                  /* packet length */
+	u_int32_t csum_flags;         /* CSUM_* (low 16: checksum work; high: VLAN, TSO) */
+	u_int32_t csum_data;          /* checksum value / field offset */
+	u_int16_t vlan_tag;           /* valid with CSUM_VLAN_TAG_VALID */
+	u_int16_t tx_seg_size;        /* TSO segment size */
+	u_int16_t tx_hdr_len;         /* TSO header length */
+	u_int8_t rx_seg_cnt;          /* LRO segment count */
 	u_int8_t pkt_compl_callbacks; /* registered completion callbacks (bits) */
-	u_int32_t pkt_flags;	     /* PKTF_* */
-	u_int32_t pkt_svc;	     /* MBUF_SC_* */
-	u_int32_t pkt_compl_context; /* tx completion id */
-	u_int32_t bufstatus_if;	     /* unsent bytes at the interface */
-	u_int32_t bufstatus_sndbuf;  /* unsent bytes in the socket buffer */
-	u_int64_t pkt_timestamp;     /* ns, valid with PKTF_TS_VALID */
-	struct m_tag *tags;	     /* packet tags, most recent first */
-	uintptr_t drv_tx_compl_arg;  /* driver completion data */
+	u_int32_t pkt_flags;          /* PKTF_* */
+	u_int32_t pkt_svc;            /* MBUF_SC_* */
+	u_int32_t pkt_compl_context;  /* tx completion id */
+	u_int32_t bufstatus_if;       /* unsent bytes at the interface */
+	u_int32_t bufstatus_sndbuf;   /* unsent bytes in the socket buffer */
+	u_int64_t pkt_timestamp;      /* ns, valid with PKTF_TS_VALID */
+	struct m_tag *tags;           /* packet tags, most recent first */
+	uintptr_t drv_tx_compl_arg;   /* driver completion data */
 	uintptr_t drv_tx_compl_data;
 	kern_return_t drv_tx_status;
 	u_int16_t drv_flowid;
@@ -247,12 +247,12 @@ struct nke_pkthdr {
  * descriptor (as in XNU, M_EXT storage and the packet header coexist).
  */
 struct __mbuf {
-	struct __mbuf *m_next;	  /* next mbuf of this packet */
+	struct __mbuf *m_next;    /* next mbuf of this packet */
 	struct __mbuf *m_nextpkt; /* next packet of a list */
-	caddr_t m_data;		  /* current data pointer */
-	int32_t m_len;		  /* bytes of data in this mbuf */
-	u_int16_t m_type;	  /* MT_*; MT_FREE once freed */
-	u_int16_t m_flags;	  /* M_* */
+	caddr_t m_data;           /* current data pointer */
+	int32_t m_len;            /* bytes of data in this mbuf */
+	u_int16_t m_type;         /* MT_*; MT_FREE once freed */
+	u_int16_t m_flags;        /* M_* */
 
 	/* nkesim bookkeeping (not part of XNU's layout, not seen by kexts). */
 	u_int32_t m_nkeflags; /* NKE_MF_* */
@@ -264,7 +264,7 @@ struct __mbuf {
 		struct {
 			struct nke_pkthdr MH_pkthdr; /* valid with M_PKTHDR */
 			union {
-				struct nke_m_ext MH_ext;	/* valid with M_EXT */
+				struct nke_m_ext MH_ext; /* valid with M_EXT */
 				char MH_databuf[NKE_MHLEN];
 			} MH_dat;
 		} MH;
@@ -273,12 +273,12 @@ struct __mbuf {
 };
 
 #define m_pkthdr M_dat.MH.MH_pkthdr
-#define m_ext M_dat.MH.MH_dat.MH_ext
+#define m_ext    M_dat.MH.MH_dat.MH_ext
 #define m_pktdat M_dat.MH.MH_dat.MH_databuf
-#define m_dat M_dat.M_databuf
+#define m_dat    M_dat.M_databuf
 
-#define NKE_MF_LIVE 0x1	       /* allocated (not free, not quarantined) */
-#define NKE_MF_QUARANTINE 0x2  /* freed, held back from reuse */
+#define NKE_MF_LIVE       0x1 /* allocated (not free, not quarantined) */
+#define NKE_MF_QUARANTINE 0x2 /* freed, held back from reuse */
 
 _Static_assert(sizeof(struct nke_pkthdr) == NKE_PKTHDRSIZE, "pkthdr must be XNU-sized");
 _Static_assert(sizeof(((struct __mbuf *)0)->M_dat) == NKE_MLEN, "mbuf body must be MLEN");
@@ -360,18 +360,18 @@ nke__m_trailingspace(struct __mbuf *m)
 struct nke_slab;
 struct nke_pool {
 	const char *p_name;
-	size_t p_stride;	  /* object size (a multiple of 16) */
-	size_t p_linkoff;	  /* offset of the free-list link in an object */
-	size_t p_bodyoff;	  /* first byte poisoned while free */
-	unsigned p_perslab;	  /* objects per slab */
-	void *p_free;		  /* free list */
+	size_t p_stride;          /* object size (a multiple of 16) */
+	size_t p_linkoff;         /* offset of the free-list link in an object */
+	size_t p_bodyoff;         /* first byte poisoned while free */
+	unsigned p_perslab;       /* objects per slab */
+	void *p_free;             /* free list */
 	struct nke_slab *p_slabs; /* every slab, for fini */
-	u_int32_t p_total;	  /* objects in all slabs */
-	u_int32_t p_nfree;	  /* objects on the free list */
+	u_int32_t p_total;        /* objects in all slabs */
+	u_int32_t p_nfree;        /* objects on the free list */
 };
 
 void nke__pool_setup(struct nke_pool *p, const char *name, size_t stride, size_t linkoff,
-    size_t bodyoff, unsigned perslab);
+                     size_t bodyoff, unsigned perslab);
 /* An object, or NULL if the host has no memory for a new slab. */
 void *nke__pool_get(struct nke_pool *p);
 void nke__pool_put(struct nke_pool *p, void *obj);
@@ -405,10 +405,10 @@ caddr_t nke__cl_alloc(int how, u_int size);
 void nke__cl_free(caddr_t buf, size_t size, const char *who);
 /* Attach caller storage (mbuf_attachcluster); m NULL allocates a header mbuf. */
 struct __mbuf *nke__m_clattach(struct __mbuf *m, int type, caddr_t buf, nke_ext_free_t extfree,
-    size_t size, caddr_t arg, int how);
+                               size_t size, caddr_t arg, int how);
 /* m_allocpacket_internal with wantall=1, wantsize=0. */
 struct __mbuf *nke__m_allocpacket(unsigned int *numlist, size_t packetlen,
-    unsigned int *maxsegments, int how);
+                                  unsigned int *maxsegments, int how);
 
 /* Freeing: a free mbuf is a simulated panic (double free). */
 struct __mbuf *nke__m_free(struct __mbuf *m);
@@ -470,7 +470,7 @@ void nke__mtag_fini(void);
 u_int64_t nke__mtag_live(void);
 
 /* XNU's kernel-private tag id and the driver-auxiliary tag type. */
-#define KERNEL_MODULE_TAG_ID 0
+#define KERNEL_MODULE_TAG_ID   0
 #define KERNEL_TAG_TYPE_DRVAUX 9
 
 /* Service classes. */
@@ -499,7 +499,7 @@ u_int16_t nke__m_sum16(struct __mbuf *m, u_int32_t off, u_int32_t len);
 /* Software completion of pending checksums; return the CSUM_* bits done. */
 u_int32_t nke__in_finalize_cksum(struct __mbuf *m, u_int32_t hoff, u_int32_t csum_flags);
 u_int32_t nke__in6_finalize_cksum(struct __mbuf *m, u_int32_t hoff, int32_t optlen, int32_t nxt0,
-    u_int32_t csum_flags);
+                                  u_int32_t csum_flags);
 /* XNU exports these to kexts under the names in_cksum and in6_cksum. */
 u_int16_t in_cksum(struct __mbuf *m, int len);
 u_int16_t in6_cksum(struct __mbuf *m, u_int32_t nxt, u_int32_t off, u_int32_t len);
@@ -507,12 +507,7 @@ u_int16_t in6_cksum(struct __mbuf *m, u_int32_t nxt, u_int32_t off, u_int32_t le
 /* --- net_str_id.c ------------------------------------------------------ */
 
 /* Kinds of string ids; all share one counter starting at 1000. */
-enum {
-	NKE_NSI_MBUF_TAG = 0,
-	NKE_NSI_VENDOR_CODE = 1,
-	NKE_NSI_IF_FAM_ID = 2,
-	NKE_NSI_MAX_KIND
-};
+enum { NKE_NSI_MBUF_TAG = 0, NKE_NSI_VENDOR_CODE = 1, NKE_NSI_IF_FAM_ID = 2, NKE_NSI_MAX_KIND };
 #define NKE_NSI_FIRST_ID 1000
 
 /*

@@ -23,7 +23,7 @@
 /* Freed mbufs wait here, oldest first, before going back to the pool. */
 #define NKE_MBUF_QUARANTINE 256
 
-#define NKE_MBUFS_PER_SLAB 128
+#define NKE_MBUFS_PER_SLAB   128
 #define NKE_EXTREFS_PER_SLAB 64
 
 static struct nke_pool nke_mbuf_pool;
@@ -33,16 +33,15 @@ static struct nke_pool nke_extref_pool;
 static struct __mbuf *nke_mq[NKE_MBUF_QUARANTINE];
 static unsigned nke_mq_head, nke_mq_count;
 
-static u_int64_t nke_mb_live;	   /* mbufs allocated and not freed */
+static u_int64_t nke_mb_live;      /* mbufs allocated and not freed */
 static u_int64_t nke_mb_allocated; /* mbufs handed out since init */
-static u_int64_t nke_cl_live;	   /* pooled clusters handed out */
-static u_int32_t nke_mb_drops;	   /* failed mbuf/cluster allocations */
+static u_int64_t nke_cl_live;      /* pooled clusters handed out */
+static u_int32_t nke_mb_drops;     /* failed mbuf/cluster allocations */
 static u_int32_t nke_mtypes[256];  /* live mbufs per type */
 u_int32_t nke__mbstat_mcfail;
 u_int32_t nke__mbstat_mpfail;
 
-static const u_int nke_cl_sizes[NKE_CL_NPOOLS] = {
-	NKE_MCLBYTES, NKE_MBIGCLBYTES, NKE_M16KCLBYTES};
+static const u_int nke_cl_sizes[NKE_CL_NPOOLS] = {NKE_MCLBYTES, NKE_MBIGCLBYTES, NKE_M16KCLBYTES};
 
 /* ===================================================================== */
 /* Object pools                                                          */
@@ -112,11 +111,11 @@ nke_slab_host_alloc(size_t size)
 }
 
 void
-nke__pool_setup(struct nke_pool *p, const char *name, size_t stride, size_t linkoff,
-    size_t bodyoff, unsigned perslab)
+nke__pool_setup(struct nke_pool *p, const char *name, size_t stride, size_t linkoff, size_t bodyoff,
+                unsigned perslab)
 {
 	NKE_ASSERT((stride & 15) == 0 && linkoff + sizeof(void *) <= bodyoff && bodyoff <= stride,
-	    "bad pool geometry");
+	           "bad pool geometry");
 	memset(p, 0, sizeof(*p));
 	p->p_name = name;
 	p->p_stride = stride;
@@ -203,14 +202,16 @@ nke__mbuf_init(void)
 	unsigned i;
 
 	nke__pool_setup(&nke_mbuf_pool, "mbuf", sizeof(struct __mbuf),
-	    __builtin_offsetof(struct __mbuf, m_next), __builtin_offsetof(struct __mbuf, M_dat),
-	    NKE_MBUFS_PER_SLAB);
+	                __builtin_offsetof(struct __mbuf, m_next),
+	                __builtin_offsetof(struct __mbuf, M_dat), NKE_MBUFS_PER_SLAB);
 	for (i = 0; i < NKE_CL_NPOOLS; i++)
 		nke__pool_setup(&nke_cl_pool[i], "cluster", NKE_CLHDR_SIZE + nke_cl_sizes[i],
-		    __builtin_offsetof(struct nke_extref, er_next), NKE_CLHDR_SIZE,
-		    i == NKE_CL_2K ? 16 : i == NKE_CL_4K ? 8 : 2);
+		                __builtin_offsetof(struct nke_extref, er_next), NKE_CLHDR_SIZE,
+		                i == NKE_CL_2K   ? 16
+		                : i == NKE_CL_4K ? 8
+		                                 : 2);
 	nke__pool_setup(&nke_extref_pool, "extref", 64,
-	    __builtin_offsetof(struct nke_extref, er_next), 64, NKE_EXTREFS_PER_SLAB);
+	                __builtin_offsetof(struct nke_extref, er_next), 64, NKE_EXTREFS_PER_SLAB);
 	memset(nke_mq, 0, sizeof(nke_mq));
 	nke_mq_head = nke_mq_count = 0;
 	nke_mb_live = nke_mb_allocated = nke_cl_live = 0;
@@ -472,9 +473,9 @@ nke_m_set_cluster(struct __mbuf *m, struct nke_extref *er)
 		 * show it) but say what happened.
 		 */
 		nke__warn("mbuf-cluster-replaced",
-		    "a cluster was attached to mbuf %p, which already had external storage; "
-		    "the old storage is leaked (as in XNU)",
-		    (void *)m);
+		          "a cluster was attached to mbuf %p, which already had external storage; "
+		          "the old storage is leaked (as in XNU)",
+		          (void *)m);
 	}
 	er->er_state = NKE_CLS_MBUF;
 	er->er_refcnt = 1;
@@ -540,6 +541,11 @@ nke__cl_free(caddr_t buf, size_t size, const char *who)
 	int cls = nke_cl_class(size);
 	struct nke_extref *er;
 
+	/*
+	 * XNU panics on a size that is no cluster size.  NKE-DIVERGENCE: the
+	 * other checks (not a cluster, freed twice, wrong size class, still
+	 * attached to an mbuf) are nkesim's; XNU corrupts its pools instead.
+	 */
 	if (cls < 0)
 		nke__panic("%s: invalid size (%zu) for cluster %p", who, size, (void *)buf);
 	if (buf == NULL)
@@ -553,13 +559,13 @@ nke__cl_free(caddr_t buf, size_t size, const char *who)
 		nke__panic("%s: cluster %p is attached to an mbuf", who, (void *)buf);
 	if (er->er_class != cls)
 		nke__panic("%s: cluster %p is %u bytes, freed with size %zu", who, (void *)buf,
-		    nke_cl_sizes[er->er_class], size);
+		           nke_cl_sizes[er->er_class], size);
 	nke_cl_put(er);
 }
 
 struct __mbuf *
 nke__m_clattach(struct __mbuf *m, int type, caddr_t buf, nke_ext_free_t extfree, size_t size,
-    caddr_t arg, int how)
+                caddr_t arg, int how)
 {
 	struct nke_extref *er;
 
@@ -798,8 +804,8 @@ nke_m_prepend(struct __mbuf *m, int len, int how)
 		/* XNU: VERIFY(len <= MHLEN) (or MLEN) fails. */
 		nke__m_free(mn);
 		nke__panic("mbuf_prepend: %d bytes do not fit in a new mbuf (at most %d) and "
-			   "the first mbuf has no room in front of its data",
-		    len, limit);
+		           "the first mbuf has no room in front of its data",
+		           len, limit);
 	}
 	if (m->m_flags & M_PKTHDR) {
 		nke__m_copy_pkthdr(mn, m);
@@ -845,8 +851,9 @@ nke__m_copym(struct __mbuf *m, int off0, int len0, int how)
 	}
 	if (len != M_COPYALL) {
 		/*
-		 * XNU panics once the copy runs off the chain; check first, so
-		 * the panic does not strand a half-built copy.
+		 * NKE-DIVERGENCE: XNU panics once the copy runs off the chain,
+		 * with part of the copy built (and the header moved); nkesim
+		 * checks first, so the panic leaves the source as it was.
 		 */
 		struct __mbuf *x;
 		long avail = m->m_len - off;
@@ -855,15 +862,15 @@ nke__m_copym(struct __mbuf *m, int off0, int len0, int how)
 			avail += x->m_len;
 		if (avail < len)
 			nke__panic("mbuf_copym: offset %d + length %d is beyond the end of the "
-				   "chain",
-			    off0, len0);
+			           "chain",
+			           off0, len0);
 	}
 	while (len > 0) {
 		if (m == NULL) {
 			if (len != M_COPYALL)
 				nke__panic("mbuf_copym: offset %d + length %d is beyond the end of "
-					   "the chain",
-				    off0, len0);
+				           "the chain",
+				           off0, len0);
 			break;
 		}
 		n = copyhdr ? nke__m_gethdr(how, m->m_type) : nke__m_get(how, m->m_type);
@@ -941,10 +948,10 @@ nke__m_dup(struct __mbuf *m, int how)
 		if (n == NULL)
 			goto nospace;
 		if (m->m_flags & M_EXT) {
-			u_int size = m->m_len <= NKE_MCLBYTES	 ? NKE_MCLBYTES
-			    : m->m_len <= NKE_MBIGCLBYTES ? NKE_MBIGCLBYTES
-			    : m->m_len <= NKE_M16KCLBYTES ? NKE_M16KCLBYTES
-							  : 0;
+			u_int size = m->m_len <= NKE_MCLBYTES      ? NKE_MCLBYTES
+			             : m->m_len <= NKE_MBIGCLBYTES ? NKE_MBIGCLBYTES
+			             : m->m_len <= NKE_M16KCLBYTES ? NKE_M16KCLBYTES
+			                                           : 0;
 
 			if (size == 0 || nke__m_clget(n, how, size) != 0) {
 				nke__m_free(n);
@@ -953,8 +960,8 @@ nke__m_dup(struct __mbuf *m, int how)
 		} else if (m->m_len > (copyhdr ? NKE_MHLEN : NKE_MLEN)) {
 			nke__m_free(n);
 			nke__m_freem(top);
-			nke__panic("mbuf_dup: mbuf %p holds %d bytes, more than its storage", (void *)m,
-			    m->m_len);
+			nke__panic("mbuf_dup: mbuf %p holds %d bytes, more than its storage",
+			           (void *)m, m->m_len);
 		}
 		*np = n;
 		if (copyhdr) {
@@ -1068,8 +1075,7 @@ nke__m_pullup(struct __mbuf *n, int len)
 		goto bad;
 	if (!(n->m_flags & M_EXT) && n->m_data >= n->m_dat + NKE_MLEN)
 		goto bad;
-	if (!(n->m_flags & M_EXT) && len < (n->m_dat + NKE_MLEN) - n->m_data &&
-	    n->m_next != NULL) {
+	if (!(n->m_flags & M_EXT) && len < (n->m_dat + NKE_MLEN) - n->m_data && n->m_next != NULL) {
 		/* Room in the first mbuf: pull the bytes in, head unchanged. */
 		if (n->m_len >= len)
 			return n;
@@ -1380,8 +1386,8 @@ nke__m_sanity(struct __mbuf *m, int flags)
 				return "external storage with zero references";
 			if (er->er_class < NKE_CL_NPOOLS &&
 			    (er->er_state != NKE_CLS_MBUF ||
-				n->m_ext.ext_size != nke_cl_sizes[er->er_class] ||
-				n->m_ext.ext_buf != nke_cl_data(er)))
+			     n->m_ext.ext_size != nke_cl_sizes[er->er_class] ||
+			     n->m_ext.ext_buf != nke_cl_data(er)))
 				return "cluster state does not match the mbuf";
 			if (er->er_class == NKE_CL_EXT && er->er_state != NKE_CLS_EXT)
 				return "attached storage reference is not live";

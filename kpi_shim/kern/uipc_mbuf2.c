@@ -84,7 +84,7 @@ nke__m_pulldown(struct __mbuf *m, int off, int len, int *offp)
 	 * was ever shared.
 	 */
 	sharedcluster = (n->m_flags & M_EXT) &&
-	    (n->m_ext.ext_ref->er_class != NKE_CL_2K || nke__m_mclhasreference(n));
+	                (n->m_ext.ext_ref->er_class != NKE_CL_2K || nke__m_mclhasreference(n));
 
 	if ((off == 0 || offp != NULL) && nke__m_trailingspace(n) >= tlen && !sharedcluster) {
 		/* Room after n's data: append the tail there. */
@@ -140,8 +140,15 @@ ok:
 #define NKE_MTAG_LARGE_STRIDE 2048
 
 _Static_assert(NKE_MTAG_LARGE_STRIDE - sizeof(struct m_tag) >= NKE_MTAG_MAXLEN,
-    "large tag pool too small for the longest tag");
+               "large tag pool too small for the longest tag");
 
+/*
+ * NKE-DIVERGENCE: XNU's x86_64 kernels keep small tags inside MT_TAG mbufs
+ * and large ones in 2 KB clusters, so tags show up in the mbuf statistics;
+ * nkesim gives tags their own pools (counted as st_tags), with the same
+ * size limit.  Deep copies keep the tag order (XNU's reverses it, which no
+ * KPI can observe).
+ */
 static struct nke_pool nke_mtag_pool[2];
 static u_int64_t nke_mtag_nlive;
 
@@ -149,9 +156,9 @@ void
 nke__mtag_init(void)
 {
 	nke__pool_setup(&nke_mtag_pool[0], "mtag-small", NKE_MTAG_SMALL_STRIDE,
-	    __builtin_offsetof(struct m_tag, m_tag_next), sizeof(struct m_tag), 64);
+	                __builtin_offsetof(struct m_tag, m_tag_next), sizeof(struct m_tag), 64);
 	nke__pool_setup(&nke_mtag_pool[1], "mtag-large", NKE_MTAG_LARGE_STRIDE,
-	    __builtin_offsetof(struct m_tag, m_tag_next), sizeof(struct m_tag), 8);
+	                __builtin_offsetof(struct m_tag, m_tag_next), sizeof(struct m_tag), 8);
 	nke_mtag_nlive = 0;
 }
 

@@ -33,17 +33,17 @@
  * masks off everything else.
  */
 enum {
-	MBUF_EXT = 0x0001,	 /* data lives in external storage (a cluster) */
-	MBUF_PKTHDR = 0x0002,	 /* first mbuf of a packet: carries a packet header */
-	MBUF_EOR = 0x0004,	 /* end of a record */
-	MBUF_LOOP = 0x0040,	 /* looped back */
-	MBUF_BCAST = 0x0100,	 /* link-level broadcast */
-	MBUF_MCAST = 0x0200,	 /* link-level multicast */
-	MBUF_FRAG = 0x0400,	 /* IP fragment */
+	MBUF_EXT = 0x0001,       /* data lives in external storage (a cluster) */
+	MBUF_PKTHDR = 0x0002,    /* first mbuf of a packet: carries a packet header */
+	MBUF_EOR = 0x0004,       /* end of a record */
+	MBUF_LOOP = 0x0040,      /* looped back */
+	MBUF_BCAST = 0x0100,     /* link-level broadcast */
+	MBUF_MCAST = 0x0200,     /* link-level multicast */
+	MBUF_FRAG = 0x0400,      /* IP fragment */
 	MBUF_FIRSTFRAG = 0x0800, /* first IP fragment */
-	MBUF_LASTFRAG = 0x1000,	 /* last IP fragment */
-	MBUF_PROMISC = 0x2000,	 /* only received because of promiscuous mode */
-	MBUF_HASFCS = 0x4000	 /* the frame still carries its FCS */
+	MBUF_LASTFRAG = 0x1000,  /* last IP fragment */
+	MBUF_PROMISC = 0x2000,   /* only received because of promiscuous mode */
+	MBUF_HASFCS = 0x4000     /* the frame still carries its FCS */
 };
 typedef u_int32_t mbuf_flags_t;
 
@@ -68,10 +68,7 @@ enum {
 typedef u_int32_t mbuf_type_t;
 
 /* TCP segmentation offload requested of the interface. */
-enum {
-	MBUF_TSO_IPV4 = 0x100000,
-	MBUF_TSO_IPV6 = 0x200000
-};
+enum { MBUF_TSO_IPV4 = 0x100000, MBUF_TSO_IPV6 = 0x200000 };
 typedef u_int32_t mbuf_tso_request_flags_t;
 
 /* Outbound checksum work still to be done before the packet hits the wire. */
@@ -102,10 +99,7 @@ enum {
 typedef u_int32_t mbuf_csum_performed_flags_t;
 
 /* Whether an allocation may block. */
-enum {
-	MBUF_WAITOK = 0,
-	MBUF_DONTWAIT = 1
-};
+enum { MBUF_WAITOK = 0, MBUF_DONTWAIT = 1 };
 typedef u_int32_t mbuf_how_t;
 
 typedef u_int32_t mbuf_tag_id_t;
@@ -113,23 +107,23 @@ typedef u_int16_t mbuf_tag_type_t;
 
 /* Allocator statistics, as returned by mbuf_stats(). */
 struct mbuf_stat {
-	u_int32_t mbufs;	/* mbufs the allocator obtained */
-	u_int32_t clusters;	/* 2 KB clusters the allocator obtained */
-	u_int32_t clfree;	/* 2 KB clusters currently free */
-	u_int32_t drops;	/* allocations that failed */
-	u_int32_t wait;		/* allocations that had to wait */
-	u_int32_t drain;	/* times the protocols were asked to give memory back */
-	u_short mtypes[256];	/* mbufs in use, per mbuf type */
-	u_int32_t mcfail;	/* failed mbuf_copym() calls */
-	u_int32_t mpfail;	/* failed mbuf_pullup() calls */
-	u_int32_t msize;	/* size of an mbuf */
-	u_int32_t mclbytes;	/* size of a cluster */
-	u_int32_t minclsize;	/* smallest amount of data worth a cluster */
-	u_int32_t mlen;		/* data bytes in an mbuf */
-	u_int32_t mhlen;	/* data bytes in an mbuf with a packet header */
-	u_int32_t bigclusters;	/* 4 KB clusters the allocator obtained */
-	u_int32_t bigclfree;	/* 4 KB clusters currently free */
-	u_int32_t bigmclbytes;	/* size of a 4 KB cluster */
+	u_int32_t mbufs;       /* mbufs the allocator obtained */
+	u_int32_t clusters;    /* 2 KB clusters the allocator obtained */
+	u_int32_t clfree;      /* 2 KB clusters currently free */
+	u_int32_t drops;       /* allocations that failed */
+	u_int32_t wait;        /* allocations that had to wait */
+	u_int32_t drain;       /* times the protocols were asked to give memory back */
+	u_short mtypes[256];   /* mbufs in use, per mbuf type */
+	u_int32_t mcfail;      /* failed mbuf_copym() calls */
+	u_int32_t mpfail;      /* failed mbuf_pullup() calls */
+	u_int32_t msize;       /* size of an mbuf */
+	u_int32_t mclbytes;    /* size of a cluster */
+	u_int32_t minclsize;   /* smallest amount of data worth a cluster */
+	u_int32_t mlen;        /* data bytes in an mbuf */
+	u_int32_t mhlen;       /* data bytes in an mbuf with a packet header */
+	u_int32_t bigclusters; /* 4 KB clusters the allocator obtained */
+	u_int32_t bigclfree;   /* 4 KB clusters currently free */
+	u_int32_t bigmclbytes; /* size of a 4 KB cluster */
 };
 
 /* Pass as the length to mbuf_copym() to copy up to the end of the chain. */
@@ -154,17 +148,17 @@ extern addr64_t mbuf_data_to_physical(void *ptr);
 
 extern errno_t mbuf_get(mbuf_how_t how, mbuf_type_t type, mbuf_t *mbuf);
 extern errno_t mbuf_gethdr(mbuf_how_t how, mbuf_type_t type, mbuf_t *mbuf);
-extern errno_t mbuf_attachcluster(mbuf_how_t how, mbuf_type_t type, mbuf_t *mbuf,
-    caddr_t extbuf, void (*extfree)(caddr_t, u_int, caddr_t), size_t extsize,
-    caddr_t extarg);
+extern errno_t mbuf_attachcluster(mbuf_how_t how, mbuf_type_t type, mbuf_t *mbuf, caddr_t extbuf,
+                                  void (*extfree)(caddr_t, u_int, caddr_t), size_t extsize,
+                                  caddr_t extarg);
 extern errno_t mbuf_alloccluster(mbuf_how_t how, size_t *size, char **addr);
 extern void mbuf_freecluster(caddr_t addr, size_t size);
 extern errno_t mbuf_getcluster(mbuf_how_t how, mbuf_type_t type, size_t size, mbuf_t *mbuf);
 extern errno_t mbuf_mclget(mbuf_how_t how, mbuf_type_t type, mbuf_t *mbuf);
 extern errno_t mbuf_allocpacket(mbuf_how_t how, size_t packetlen, unsigned int *maxchunks,
-    mbuf_t *mbuf);
+                                mbuf_t *mbuf);
 extern errno_t mbuf_allocpacket_list(unsigned int numpkts, mbuf_how_t how, size_t packetlen,
-    unsigned int *maxchunks, mbuf_t *mbuf);
+                                     unsigned int *maxchunks, mbuf_t *mbuf);
 extern errno_t mbuf_getpacket(mbuf_how_t how, mbuf_t *mbuf);
 /* Free one mbuf; returns the next one of its chain. */
 extern mbuf_t mbuf_free(mbuf_t mbuf);
@@ -178,7 +172,7 @@ extern size_t mbuf_trailingspace(const mbuf_t mbuf);
 /* --- Manipulation ----------------------------------------------------- */
 
 extern errno_t mbuf_copym(const mbuf_t src, size_t offset, size_t len, mbuf_how_t how,
-    mbuf_t *new_mbuf);
+                          mbuf_t *new_mbuf);
 extern errno_t mbuf_dup(const mbuf_t src, mbuf_how_t how, mbuf_t *new_mbuf);
 extern errno_t mbuf_prepend(mbuf_t *mbuf, size_t len, mbuf_how_t how);
 extern errno_t mbuf_split(mbuf_t src, size_t offset, mbuf_how_t how, mbuf_t *new_mbuf);
@@ -189,7 +183,7 @@ extern errno_t mbuf_adjustlen(mbuf_t mbuf, int amount);
 extern mbuf_t mbuf_concatenate(mbuf_t dst, mbuf_t src);
 extern errno_t mbuf_copydata(const mbuf_t mbuf, size_t offset, size_t length, void *out_data);
 extern errno_t mbuf_copyback(mbuf_t mbuf, size_t offset, size_t length, const void *data,
-    mbuf_how_t how);
+                             mbuf_how_t how);
 extern int mbuf_mclhasreference(mbuf_t mbuf);
 
 /* --- mbuf header ------------------------------------------------------ */
@@ -218,40 +212,39 @@ extern void mbuf_pkthdr_setheader(mbuf_t mbuf, void *header);
 /* --- Checksums and offload -------------------------------------------- */
 
 extern void mbuf_inbound_modified(mbuf_t mbuf);
-extern void mbuf_outbound_finalize(mbuf_t mbuf, u_int32_t protocol_family,
-    size_t protocol_offset);
+extern void mbuf_outbound_finalize(mbuf_t mbuf, u_int32_t protocol_family, size_t protocol_offset);
 extern errno_t mbuf_set_vlan_tag(mbuf_t mbuf, u_int16_t vlan);
 extern errno_t mbuf_get_vlan_tag(mbuf_t mbuf, u_int16_t *vlan);
 extern errno_t mbuf_clear_vlan_tag(mbuf_t mbuf);
 /* Exported to kexts, declared by Apple only under KERNEL_PRIVATE. */
 extern errno_t mbuf_set_csum_requested(mbuf_t mbuf, mbuf_csum_request_flags_t request,
-    u_int32_t value);
+                                       u_int32_t value);
 extern errno_t mbuf_get_csum_requested(mbuf_t mbuf, mbuf_csum_request_flags_t *request,
-    u_int32_t *value);
+                                       u_int32_t *value);
 extern errno_t mbuf_get_tso_requested(mbuf_t mbuf, mbuf_tso_request_flags_t *request,
-    u_int32_t *mss);
+                                      u_int32_t *mss);
 extern errno_t mbuf_clear_csum_requested(mbuf_t mbuf);
 extern errno_t mbuf_set_csum_performed(mbuf_t mbuf, mbuf_csum_performed_flags_t flags,
-    u_int32_t value);
+                                       u_int32_t value);
 /* Exported to kexts, declared by Apple only under KERNEL_PRIVATE. */
 extern errno_t mbuf_get_csum_performed(mbuf_t mbuf, mbuf_csum_performed_flags_t *flags,
-    u_int32_t *value);
+                                       u_int32_t *value);
 extern u_int32_t mbuf_get_mlen(void);
 extern u_int32_t mbuf_get_mhlen(void);
 extern u_int32_t mbuf_get_minclsize(void);
 extern errno_t mbuf_clear_csum_performed(mbuf_t mbuf);
 extern errno_t mbuf_inet_cksum(mbuf_t mbuf, int protocol, u_int32_t offset, u_int32_t length,
-    u_int16_t *csum);
+                               u_int16_t *csum);
 extern errno_t mbuf_inet6_cksum(mbuf_t mbuf, int protocol, u_int32_t offset, u_int32_t length,
-    u_int16_t *csum);
+                                u_int16_t *csum);
 
 /* --- Packet tags ------------------------------------------------------ */
 
 extern errno_t mbuf_tag_id_find(const char *module_string, mbuf_tag_id_t *module_id);
 extern errno_t mbuf_tag_allocate(mbuf_t mbuf, mbuf_tag_id_t module_id, mbuf_tag_type_t type,
-    size_t length, mbuf_how_t how, void **data_p);
+                                 size_t length, mbuf_how_t how, void **data_p);
 extern errno_t mbuf_tag_find(mbuf_t mbuf, mbuf_tag_id_t module_id, mbuf_tag_type_t type,
-    size_t *length, void **data_p);
+                             size_t *length, void **data_p);
 extern void mbuf_tag_free(mbuf_t mbuf, mbuf_tag_id_t module_id, mbuf_tag_type_t type);
 
 /* --- Statistics and traffic class ------------------------------------- */
@@ -259,10 +252,10 @@ extern void mbuf_tag_free(mbuf_t mbuf, mbuf_tag_id_t module_id, mbuf_tag_type_t 
 extern void mbuf_stats(struct mbuf_stat *stats);
 
 typedef enum {
-	MBUF_TC_BE = 0,	 /* best effort */
-	MBUF_TC_BK = 1,	 /* background */
-	MBUF_TC_VI = 2,	 /* interactive video */
-	MBUF_TC_VO = 3	 /* interactive voice */
+	MBUF_TC_BE = 0, /* best effort */
+	MBUF_TC_BK = 1, /* background */
+	MBUF_TC_VI = 2, /* interactive video */
+	MBUF_TC_VO = 3  /* interactive voice */
 } mbuf_traffic_class_t;
 
 extern mbuf_traffic_class_t mbuf_get_traffic_class(mbuf_t mbuf);
@@ -281,16 +274,16 @@ enum {
 typedef uint8_t mbuf_gso_type_t;
 
 extern errno_t mbuf_get_gso_info(mbuf_t mbuf, mbuf_gso_type_t *type, uint16_t *seg_size,
-    uint16_t *hdr_len);
+                                 uint16_t *hdr_len);
 extern errno_t mbuf_set_gso_info(mbuf_t mbuf, mbuf_gso_type_t type, uint16_t seg_size,
-    uint16_t hdr_len);
+                                 uint16_t hdr_len);
 extern errno_t mbuf_get_lro_info(mbuf_t mbuf, uint8_t *seg_cnt, uint8_t *dup_ack_cnt);
 extern errno_t mbuf_set_lro_info(mbuf_t mbuf, uint8_t seg_cnt, uint8_t dup_ack_cnt);
 
-extern errno_t mbuf_add_drvaux(mbuf_t mbuf, mbuf_how_t how, u_int32_t family,
-    u_int32_t subfamily, size_t length, void **data_p);
+extern errno_t mbuf_add_drvaux(mbuf_t mbuf, mbuf_how_t how, u_int32_t family, u_int32_t subfamily,
+                               size_t length, void **data_p);
 extern errno_t mbuf_find_drvaux(mbuf_t mbuf, u_int32_t *family_p, u_int32_t *subfamily_p,
-    u_int32_t *length_p, void **data_p);
+                                u_int32_t *length_p, void **data_p);
 extern void mbuf_del_drvaux(mbuf_t mbuf);
 
 extern u_int32_t mbuf_get_traffic_class_max_count(void);
@@ -338,13 +331,14 @@ extern errno_t mbuf_get_timestamp(mbuf_t mbuf, u_int64_t *ts, boolean_t *valid);
 extern errno_t mbuf_set_timestamp(mbuf_t mbuf, u_int64_t ts, boolean_t valid);
 
 typedef void (*mbuf_tx_compl_func)(uintptr_t pktid, ifnet_t ifp, u_int64_t ts,
-    uintptr_t tx_compl_arg, uintptr_t tx_compl_data, kern_return_t tx_compl_val);
+                                   uintptr_t tx_compl_arg, uintptr_t tx_compl_data,
+                                   kern_return_t tx_compl_val);
 
 extern errno_t mbuf_register_tx_compl_callback(mbuf_tx_compl_func callback);
 extern errno_t mbuf_unregister_tx_compl_callback(mbuf_tx_compl_func callback);
 extern errno_t mbuf_get_timestamp_requested(mbuf_t mbuf, boolean_t *requested);
 extern errno_t mbuf_set_timestamp_requested(mbuf_t mbuf, uintptr_t *pktid,
-    mbuf_tx_compl_func callback);
+                                            mbuf_tx_compl_func callback);
 extern errno_t mbuf_get_status(mbuf_t mbuf, kern_return_t *status);
 extern errno_t mbuf_set_status(mbuf_t mbuf, kern_return_t status);
 extern errno_t mbuf_get_tx_compl_data(mbuf_t m, uintptr_t *arg, uintptr_t *data);
@@ -361,35 +355,35 @@ extern errno_t mbuf_set_wake_packet_flag(mbuf_t mbuf, boolean_t is_wake_packet);
  * Interface-queue helpers: work on any structure with ifq_head, ifq_tail and
  * ifq_len members, linking packets through their nextpkt pointer.
  */
-#define IF_ENQUEUE_MBUF(ifq, m)                                                            \
-	{                                                                                  \
-		mbuf_setnextpkt((m), 0);                                                   \
-		if ((ifq)->ifq_tail == 0)                                                  \
-			(ifq)->ifq_head = (m);                                             \
-		else                                                                       \
-			mbuf_setnextpkt((mbuf_t)(ifq)->ifq_tail, (m));                     \
-		(ifq)->ifq_tail = (m);                                                     \
-		(ifq)->ifq_len++;                                                          \
+#define IF_ENQUEUE_MBUF(ifq, m)                                                                    \
+	{                                                                                          \
+		mbuf_setnextpkt((m), 0);                                                           \
+		if ((ifq)->ifq_tail == 0)                                                          \
+			(ifq)->ifq_head = (m);                                                     \
+		else                                                                               \
+			mbuf_setnextpkt((mbuf_t)(ifq)->ifq_tail, (m));                             \
+		(ifq)->ifq_tail = (m);                                                             \
+		(ifq)->ifq_len++;                                                                  \
 	}
 
-#define IF_PREPEND_MBUF(ifq, m)                                                            \
-	{                                                                                  \
-		mbuf_setnextpkt((m), (ifq)->ifq_head);                                     \
-		if ((ifq)->ifq_tail == 0)                                                  \
-			(ifq)->ifq_tail = (m);                                             \
-		(ifq)->ifq_head = (m);                                                     \
-		(ifq)->ifq_len++;                                                          \
+#define IF_PREPEND_MBUF(ifq, m)                                                                    \
+	{                                                                                          \
+		mbuf_setnextpkt((m), (ifq)->ifq_head);                                             \
+		if ((ifq)->ifq_tail == 0)                                                          \
+			(ifq)->ifq_tail = (m);                                                     \
+		(ifq)->ifq_head = (m);                                                             \
+		(ifq)->ifq_len++;                                                                  \
 	}
 
-#define IF_DEQUEUE_MBUF(ifq, m)                                                            \
-	{                                                                                  \
-		(m) = (ifq)->ifq_head;                                                     \
-		if (m) {                                                                   \
-			if (((ifq)->ifq_head = mbuf_nextpkt((m))) == 0)                    \
-				(ifq)->ifq_tail = 0;                                       \
-			mbuf_setnextpkt((m), 0);                                           \
-			(ifq)->ifq_len--;                                                  \
-		}                                                                          \
+#define IF_DEQUEUE_MBUF(ifq, m)                                                                    \
+	{                                                                                          \
+		(m) = (ifq)->ifq_head;                                                             \
+		if (m) {                                                                           \
+			if (((ifq)->ifq_head = mbuf_nextpkt((m))) == 0)                            \
+				(ifq)->ifq_tail = 0;                                               \
+			mbuf_setnextpkt((m), 0);                                                   \
+			(ifq)->ifq_len--;                                                          \
+		}                                                                                  \
 	}
 
 __END_DECLS

@@ -29,7 +29,7 @@ struct m_tag;
  */
 #ifndef MSIZE
 #define MSIZESHIFT 8
-#define MSIZE (1 << MSIZESHIFT)
+#define MSIZE      (1 << MSIZESHIFT)
 #endif
 #ifndef MCLBYTES
 #define MCLSHIFT 11
@@ -48,28 +48,28 @@ struct m_tag;
 #endif
 
 /* Data bytes of an mbuf, of a packet-header mbuf, and the cluster threshold. */
-#define MLEN mbuf_get_mlen()
-#define MHLEN mbuf_get_mhlen()
+#define MLEN      mbuf_get_mlen()
+#define MHLEN     mbuf_get_mhlen()
 #define MINCLSIZE mbuf_get_minclsize()
 
 /* mbuf types (the MBUF_TYPE_* values of the KPI). */
-#define MT_FREE 0
-#define MT_DATA 1
-#define MT_HEADER 2
-#define MT_SOCKET 3
-#define MT_PCB 4
-#define MT_RTABLE 5
-#define MT_HTABLE 6
-#define MT_ATABLE 7
-#define MT_SONAME 8
-#define MT_SOOPTS 10
-#define MT_FTABLE 11
-#define MT_RIGHTS 12
-#define MT_IFADDR 13
+#define MT_FREE    0
+#define MT_DATA    1
+#define MT_HEADER  2
+#define MT_SOCKET  3
+#define MT_PCB     4
+#define MT_RTABLE  5
+#define MT_HTABLE  6
+#define MT_ATABLE  7
+#define MT_SONAME  8
+#define MT_SOOPTS  10
+#define MT_FTABLE  11
+#define MT_RIGHTS  12
+#define MT_IFADDR  13
 #define MT_CONTROL 14
 #define MT_OOBDATA 15
-#define MT_TAG 16
-#define MT_MAX 32
+#define MT_TAG     16
+#define MT_MAX     32
 
 enum {
 	MTF_FREE = (1 << MT_FREE),
@@ -92,23 +92,23 @@ enum {
 
 /* Legacy allocator statistics (netstat -m). */
 struct mbstat {
-	u_int32_t m_mbufs;	  /* mbufs obtained */
-	u_int32_t m_clusters;	  /* clusters obtained */
-	u_int32_t m_spare;	  /* unused */
-	u_int32_t m_clfree;	  /* free clusters */
-	u_int32_t m_drops;	  /* failed allocations */
-	u_int32_t m_wait;	  /* allocations that waited */
-	u_int32_t m_drain;	  /* protocol drains */
-	u_short m_mtypes[256];	  /* mbufs in use per type */
-	u_int32_t m_mcfail;	  /* failed m_copym calls */
-	u_int32_t m_mpfail;	  /* failed m_pullup calls */
-	u_int32_t m_msize;	  /* mbuf size */
-	u_int32_t m_mclbytes;	  /* cluster size */
-	u_int32_t m_minclsize;	  /* cluster threshold */
-	u_int32_t m_mlen;	  /* data bytes of an mbuf */
-	u_int32_t m_mhlen;	  /* data bytes of a header mbuf */
+	u_int32_t m_mbufs;        /* mbufs obtained */
+	u_int32_t m_clusters;     /* clusters obtained */
+	u_int32_t m_spare;        /* unused */
+	u_int32_t m_clfree;       /* free clusters */
+	u_int32_t m_drops;        /* failed allocations */
+	u_int32_t m_wait;         /* allocations that waited */
+	u_int32_t m_drain;        /* protocol drains */
+	u_short m_mtypes[256];    /* mbufs in use per type */
+	u_int32_t m_mcfail;       /* failed m_copym calls */
+	u_int32_t m_mpfail;       /* failed m_pullup calls */
+	u_int32_t m_msize;        /* mbuf size */
+	u_int32_t m_mclbytes;     /* cluster size */
+	u_int32_t m_minclsize;    /* cluster threshold */
+	u_int32_t m_mlen;         /* data bytes of an mbuf */
+	u_int32_t m_mhlen;        /* data bytes of a header mbuf */
 	u_int32_t m_bigclusters;  /* 4 KB clusters obtained */
-	u_int32_t m_bigclfree;	  /* free 4 KB clusters */
+	u_int32_t m_bigclfree;    /* free 4 KB clusters */
 	u_int32_t m_bigmclbytes;  /* 4 KB cluster size */
 	u_int32_t m_forcedefunct; /* sockets forcibly defuncted */
 };
@@ -137,36 +137,36 @@ struct ombstat {
 
 typedef struct mb_class_stat {
 	char mbcl_cname[MAX_MBUF_CNAME + 1]; /* class name */
-	u_int32_t mbcl_size;		     /* buffer size */
-	u_int32_t mbcl_total;		     /* buffers created */
-	u_int32_t mbcl_active;		     /* buffers in use */
-	u_int32_t mbcl_infree;		     /* buffers available */
-	u_int32_t mbcl_slab_cnt;	     /* slabs available */
-	u_int32_t mbcl_pad;		     /* padding */
-	u_int64_t mbcl_alloc_cnt;	     /* allocations */
-	u_int64_t mbcl_free_cnt;	     /* frees */
-	u_int64_t mbcl_notified;	     /* wakeups sent to waiters */
-	u_int64_t mbcl_purge_cnt;	     /* cache purges */
-	u_int64_t mbcl_fail_cnt;	     /* failed allocations */
-	u_int32_t mbcl_ctotal;		     /* total of this class only */
-	u_int32_t mbcl_release_cnt;	     /* memory given back */
-	u_int32_t mbcl_mc_state;	     /* cache state (MCS_*) */
-	u_int32_t mbcl_mc_cached;	     /* buffers in the cache */
-	u_int32_t mbcl_mc_waiter_cnt;	     /* waiters on the cache */
-	u_int32_t mbcl_mc_wretry_cnt;	     /* blocking retries */
-	u_int32_t mbcl_mc_nwretry_cnt;	     /* non-blocking retries */
-	u_int32_t mbcl_reserved[7];	     /* reserved */
+	u_int32_t mbcl_size;                 /* buffer size */
+	u_int32_t mbcl_total;                /* buffers created */
+	u_int32_t mbcl_active;               /* buffers in use */
+	u_int32_t mbcl_infree;               /* buffers available */
+	u_int32_t mbcl_slab_cnt;             /* slabs available */
+	u_int32_t mbcl_pad;                  /* padding */
+	u_int64_t mbcl_alloc_cnt;            /* allocations */
+	u_int64_t mbcl_free_cnt;             /* frees */
+	u_int64_t mbcl_notified;             /* wakeups sent to waiters */
+	u_int64_t mbcl_purge_cnt;            /* cache purges */
+	u_int64_t mbcl_fail_cnt;             /* failed allocations */
+	u_int32_t mbcl_ctotal;               /* total of this class only */
+	u_int32_t mbcl_release_cnt;          /* memory given back */
+	u_int32_t mbcl_mc_state;             /* cache state (MCS_*) */
+	u_int32_t mbcl_mc_cached;            /* buffers in the cache */
+	u_int32_t mbcl_mc_waiter_cnt;        /* waiters on the cache */
+	u_int32_t mbcl_mc_wretry_cnt;        /* blocking retries */
+	u_int32_t mbcl_mc_nwretry_cnt;       /* non-blocking retries */
+	u_int32_t mbcl_reserved[7];          /* reserved */
 } mb_class_stat_t;
 
 #define MCS_DISABLED 0 /* cache permanently off */
-#define MCS_ONLINE 1   /* cache on */
-#define MCS_PURGING 2  /* cache being purged */
-#define MCS_OFFLINE 3  /* cache off while resizing */
+#define MCS_ONLINE   1 /* cache on */
+#define MCS_PURGING  2 /* cache being purged */
+#define MCS_OFFLINE  3 /* cache off while resizing */
 
 typedef struct mb_stat {
-	u_int32_t mbs_cnt;		/* number of classes */
-	u_int32_t mbs_pad;		/* padding */
-	mb_class_stat_t mbs_class[1];	/* the classes */
+	u_int32_t mbs_cnt;            /* number of classes */
+	u_int32_t mbs_pad;            /* padding */
+	mb_class_stat_t mbs_class[1]; /* the classes */
 } mb_stat_t;
 
 #endif /* !_SYS_MBUF_H_ */

@@ -129,11 +129,11 @@ kt_flatten(mbuf_t m, u_int8_t *out, size_t max)
 	return n;
 }
 
-#define KT_SANE(m, flags)                                                                  \
-	do {                                                                               \
-		const char *kt_why_ = nke__m_sanity((m), (flags));                        \
-		if (kt_why_ != NULL)                                                       \
-			KT_FAIL(kt_why_);                                                  \
+#define KT_SANE(m, flags)                                                                          \
+	do {                                                                                       \
+		const char *kt_why_ = nke__m_sanity((m), (flags));                                 \
+		if (kt_why_ != NULL)                                                               \
+			KT_FAIL(kt_why_);                                                          \
 	} while (0)
 
 /*
@@ -251,8 +251,8 @@ kt_chain_random(struct kt_rng *r, const u_int8_t *data, size_t n, int hdr)
 			if (!with_hdr)
 				KT_ASSERT_EQ(mbuf_get(MBUF_WAITOK, MBUF_TYPE_DATA, &m), 0);
 			KT_ASSERT_EQ(mbuf_attachcluster(MBUF_WAITOK, MBUF_TYPE_DATA, &m, ext,
-					 kt_ext_free_cluster, size, NULL),
-			    0);
+			                                kt_ext_free_cluster, size, NULL),
+			             0);
 			break;
 		default:
 			if (with_hdr)
@@ -276,8 +276,8 @@ kt_chain_random(struct kt_rng *r, const u_int8_t *data, size_t n, int hdr)
 				len = 2048 - off;
 			KT_ASSERT_EQ(mbuf_setdata(m, (char *)mbuf_datastart(m) + off, len), 0);
 			memcpy(mbuf_data(m), data + done, len);
-			KT_ASSERT_EQ(mbuf_split(m, 1 + kt_randn(r, (u_int32_t)len - 1),
-					 MBUF_WAITOK, &m2),
+			KT_ASSERT_EQ(
+			    mbuf_split(m, 1 + kt_randn(r, (u_int32_t)len - 1), MBUF_WAITOK, &m2),
 			    0);
 			KT_ASSERT(mbuf_mclhasreference(m) && mbuf_mclhasreference(m2));
 			KT_ASSERT_EQ(mbuf_setnext(m, m2), 0);

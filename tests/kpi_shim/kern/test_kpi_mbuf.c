@@ -581,12 +581,11 @@ test_csum_requested(void)
 	mbuf_set_vlan_tag(m, 5);
 	/* Only the request bits (partial included) are kept; the high bits stay. */
 	KT_ASSERT_EQ(mbuf_set_csum_requested(m, 0xffff, 16), 0);
-	KT_ASSERT_EQ(m->m_pkthdr.csum_flags,
-	    CSUM_VLAN_TAG_VALID | CSUM_IP | CSUM_TCP | CSUM_UDP | CSUM_TCPIPV6 | CSUM_UDPIPV6 |
-		CSUM_PARTIAL);
+	KT_ASSERT_EQ(m->m_pkthdr.csum_flags, CSUM_VLAN_TAG_VALID | CSUM_IP | CSUM_TCP | CSUM_UDP |
+	                                         CSUM_TCPIPV6 | CSUM_UDPIPV6 | CSUM_PARTIAL);
 	KT_ASSERT_EQ(mbuf_get_csum_requested(m, &req, &val), 0);
 	KT_ASSERT_EQ(req, MBUF_CSUM_REQ_IP | MBUF_CSUM_REQ_TCP | MBUF_CSUM_REQ_UDP |
-		MBUF_CSUM_REQ_TCPIPV6 | MBUF_CSUM_REQ_UDPIPV6 | MBUF_CSUM_PARTIAL);
+	                      MBUF_CSUM_REQ_TCPIPV6 | MBUF_CSUM_REQ_UDPIPV6 | MBUF_CSUM_PARTIAL);
 	KT_ASSERT_EQ(val, 16);
 	KT_ASSERT_EQ(mbuf_get_csum_requested(m, &req, NULL), 0);
 	/* Performed bits are not request bits. */
@@ -611,10 +610,10 @@ test_csum_performed(void)
 	KT_ASSERT_EQ(mbuf_set_csum_performed(m, 0xffffffff, 0xffff), 0);
 	/* Low 16 bits replaced by the masked set; high bits kept. */
 	KT_ASSERT_EQ(m->m_pkthdr.csum_flags, CSUM_TSO_IPV4 | CSUM_IP_CHECKED | CSUM_IP_VALID |
-		CSUM_DATA_VALID | CSUM_PSEUDO_HDR | CSUM_PARTIAL);
+	                                         CSUM_DATA_VALID | CSUM_PSEUDO_HDR | CSUM_PARTIAL);
 	KT_ASSERT_EQ(mbuf_get_csum_performed(m, &perf, &val), 0);
 	KT_ASSERT_EQ(perf, MBUF_CSUM_DID_IP | MBUF_CSUM_IP_GOOD | MBUF_CSUM_DID_DATA |
-		MBUF_CSUM_PSEUDO_HDR | MBUF_CSUM_TCP_SUM16);
+	                       MBUF_CSUM_PSEUDO_HDR | MBUF_CSUM_TCP_SUM16);
 	KT_ASSERT_EQ(val, 0xffff);
 	KT_ASSERT_EQ(mbuf_clear_csum_performed(m), 0);
 	KT_ASSERT_EQ(m->m_pkthdr.csum_flags, CSUM_TSO_IPV4);
@@ -800,8 +799,7 @@ test_tag_allocate(void)
 	KT_ASSERT_EQ(mbuf_tag_allocate(m, id, 6, NKE_MTAG_MAXLEN, MBUF_WAITOK, &data), 0);
 	for (i = 0; i < NKE_MTAG_MAXLEN; i++)
 		KT_ASSERT_EQ(((u_int8_t *)data)[i], 0);
-	KT_ASSERT_EQ(mbuf_tag_allocate(m, id, 7, NKE_MTAG_MAXLEN + 1, MBUF_WAITOK, &data),
-	    ENOMEM);
+	KT_ASSERT_EQ(mbuf_tag_allocate(m, id, 7, NKE_MTAG_MAXLEN + 1, MBUF_WAITOK, &data), ENOMEM);
 	KT_ASSERT_EQ(mbuf_tag_allocate(m, id, 7, 4000, MBUF_DONTWAIT, &data), EWOULDBLOCK);
 	KT_ASSERT_EQ(kt_live_tags(), 3);
 	/* Tags go with the packet. */
@@ -1091,7 +1089,7 @@ static kern_return_t kt_compl_val;
 
 static void
 kt_compl(uintptr_t pktid, ifnet_t ifp, u_int64_t ts, uintptr_t arg, uintptr_t data,
-    kern_return_t val)
+         kern_return_t val)
 {
 	(void)ifp;
 	(void)data;
@@ -1104,7 +1102,7 @@ kt_compl(uintptr_t pktid, ifnet_t ifp, u_int64_t ts, uintptr_t arg, uintptr_t da
 
 static void
 kt_compl2(uintptr_t pktid, ifnet_t ifp, u_int64_t ts, uintptr_t arg, uintptr_t data,
-    kern_return_t val)
+          kern_return_t val)
 {
 	(void)pktid;
 	(void)ifp;
@@ -1157,17 +1155,16 @@ test_tx_completion_callbacks(void)
 	KT_ASSERT_EQ(kt_compl_calls, 1);
 }
 
-NKT_CASES(NKT_CASE(test_sizes), NKT_CASE(test_constants),
-    NKT_CASE(test_get_and_gethdr_defaults), NKT_CASE(test_setdata),
-    NKT_CASE(test_adjustlen_and_setlen), NKT_CASE(test_align_32),
-    NKT_CASE(test_data_to_physical), NKT_CASE(test_copydata_errors),
-    NKT_CASE(test_next_and_nextpkt), NKT_CASE(test_ifq_macros), NKT_CASE(test_settype),
-    NKT_CASE(test_flags_rules), NKT_CASE(test_setflags_pkthdr_on_off),
-    NKT_CASE(test_copy_pkthdr), NKT_CASE(test_pkthdr_fields), NKT_CASE(test_traffic_class),
-    NKT_CASE(test_service_class_indexes), NKT_CASE(test_csum_requested),
-    NKT_CASE(test_csum_performed), NKT_CASE(test_vlan_tag), NKT_CASE(test_tso_requested),
-    NKT_CASE(test_gso_lro_info), NKT_CASE(test_mbuf_stats), NKT_CASE(test_tag_allocate),
-    NKT_CASE(test_tag_find_and_free), NKT_CASE(test_tag_ids_share_counter),
-    NKT_CASE(test_tag_lifetime_rules), NKT_CASE(test_tag_memory_poisoned_after_free),
-    NKT_CASE(test_drvaux), NKT_CASE(test_timestamp_scratch_flags),
-    NKT_CASE(test_driver_fields), NKT_CASE(test_tx_completion_callbacks));
+NKT_CASES(NKT_CASE(test_sizes), NKT_CASE(test_constants), NKT_CASE(test_get_and_gethdr_defaults),
+          NKT_CASE(test_setdata), NKT_CASE(test_adjustlen_and_setlen), NKT_CASE(test_align_32),
+          NKT_CASE(test_data_to_physical), NKT_CASE(test_copydata_errors),
+          NKT_CASE(test_next_and_nextpkt), NKT_CASE(test_ifq_macros), NKT_CASE(test_settype),
+          NKT_CASE(test_flags_rules), NKT_CASE(test_setflags_pkthdr_on_off),
+          NKT_CASE(test_copy_pkthdr), NKT_CASE(test_pkthdr_fields), NKT_CASE(test_traffic_class),
+          NKT_CASE(test_service_class_indexes), NKT_CASE(test_csum_requested),
+          NKT_CASE(test_csum_performed), NKT_CASE(test_vlan_tag), NKT_CASE(test_tso_requested),
+          NKT_CASE(test_gso_lro_info), NKT_CASE(test_mbuf_stats), NKT_CASE(test_tag_allocate),
+          NKT_CASE(test_tag_find_and_free), NKT_CASE(test_tag_ids_share_counter),
+          NKT_CASE(test_tag_lifetime_rules), NKT_CASE(test_tag_memory_poisoned_after_free),
+          NKT_CASE(test_drvaux), NKT_CASE(test_timestamp_scratch_flags),
+          NKT_CASE(test_driver_fields), NKT_CASE(test_tx_completion_callbacks));

@@ -99,4 +99,4 @@ test_fresh_registry_per_kernel(void)
 }
 
 NKT_CASES(NKT_CASE(test_ids_from_1000), NKT_CASE(test_kind_ranges), NKT_CASE(test_errors),
-    NKT_CASE(test_fresh_registry_per_kernel));
+          NKT_CASE(test_fresh_registry_per_kernel));

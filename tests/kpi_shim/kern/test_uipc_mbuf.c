@@ -40,9 +40,8 @@ test_pool_counts(void)
 	unsigned i;
 
 	for (i = 0; i < KT_NMANY; i++)
-		KT_ASSERT_EQ(mbuf_get(MBUF_WAITOK, i % 2 ? MBUF_TYPE_DATA : MBUF_TYPE_HEADER,
-				 &ms[i]),
-		    0);
+		KT_ASSERT_EQ(
+		    mbuf_get(MBUF_WAITOK, i % 2 ? MBUF_TYPE_DATA : MBUF_TYPE_HEADER, &ms[i]), 0);
 	NKS_stats(&ns);
 	KT_ASSERT_EQ(ns.st_mbufs, KT_NMANY);
 	KT_ASSERT_EQ(ns.st_mbufs_allocated, KT_NMANY);
@@ -209,8 +208,8 @@ test_alloccluster_sizes(void)
 {
 	static const struct {
 		size_t ask, got;
-	} tab[] = {{1, 2048}, {2048, 2048}, {2049, 4096}, {4096, 4096}, {4097, 16384},
-	    {16384, 16384}};
+	} tab[] = {{1, 2048},    {2048, 2048},  {2049, 4096},
+	           {4096, 4096}, {4097, 16384}, {16384, 16384}};
 	unsigned i;
 
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
@@ -407,23 +406,23 @@ test_attachcluster(void)
 
 	kt_extfree_calls = 0;
 	KT_ASSERT_EQ(mbuf_attachcluster(MBUF_WAITOK, MBUF_TYPE_DATA, NULL, (caddr_t)kt_extbuf,
-			 kt_extfree, sizeof(kt_extbuf), &arg),
-	    EINVAL);
+	                                kt_extfree, sizeof(kt_extbuf), &arg),
+	             EINVAL);
 	KT_ASSERT_EQ(mbuf_attachcluster(MBUF_WAITOK, MBUF_TYPE_DATA, &m, NULL, kt_extfree,
-			 sizeof(kt_extbuf), &arg),
-	    EINVAL);
+	                                sizeof(kt_extbuf), &arg),
+	             EINVAL);
 	KT_ASSERT_EQ(mbuf_attachcluster(MBUF_WAITOK, MBUF_TYPE_DATA, &m, (caddr_t)kt_extbuf, NULL,
-			 sizeof(kt_extbuf), &arg),
-	    EINVAL);
+	                                sizeof(kt_extbuf), &arg),
+	             EINVAL);
 	KT_ASSERT_EQ(mbuf_attachcluster(MBUF_WAITOK, MBUF_TYPE_DATA, &m, (caddr_t)kt_extbuf,
-			 kt_extfree, 0, &arg),
-	    EINVAL);
+	                                kt_extfree, 0, &arg),
+	             EINVAL);
 	KT_ASSERT_NULL(m);
 
 	/* With *mbuf NULL, XNU allocates a packet-header mbuf. */
 	KT_ASSERT_EQ(mbuf_attachcluster(MBUF_WAITOK, MBUF_TYPE_DATA, &m, (caddr_t)kt_extbuf,
-			 kt_extfree, sizeof(kt_extbuf), &arg),
-	    0);
+	                                kt_extfree, sizeof(kt_extbuf), &arg),
+	             0);
 	KT_ASSERT_EQ(mbuf_flags(m), MBUF_EXT | MBUF_PKTHDR);
 	KT_ASSERT_PTR_EQ(mbuf_datastart(m), kt_extbuf);
 	KT_ASSERT_EQ(mbuf_maxlen(m), sizeof(kt_extbuf));
@@ -447,8 +446,8 @@ test_attachcluster(void)
 	KT_ASSERT_EQ(mbuf_mclget(MBUF_WAITOK, MBUF_TYPE_DATA, &m), 0);
 	KT_ASSERT_EQ(kt_live_clusters(), 1);
 	KT_ASSERT_EQ(mbuf_attachcluster(MBUF_WAITOK, MBUF_TYPE_DATA, &m, (caddr_t)kt_extbuf,
-			 kt_extfree, 64, NULL),
-	    0);
+	                                kt_extfree, 64, NULL),
+	             0);
 	KT_ASSERT_EQ(kt_live_clusters(), 0);
 	KT_ASSERT_EQ(mbuf_flags(m), MBUF_EXT);
 	mbuf_free(m);
@@ -458,8 +457,8 @@ test_attachcluster(void)
 	m = NULL;
 	NKT_fail_alloc(NKS_ALLOC_MBUF, 0, 1);
 	KT_ASSERT_EQ(mbuf_attachcluster(MBUF_WAITOK, MBUF_TYPE_DATA, &m, (caddr_t)kt_extbuf,
-			 kt_extfree, 64, NULL),
-	    ENOMEM);
+	                                kt_extfree, 64, NULL),
+	             ENOMEM);
 	KT_ASSERT_NULL(m);
 	KT_ASSERT_EQ(kt_extfree_calls, 2);
 }
@@ -701,7 +700,7 @@ test_copyback_inside(void)
 		n = 1 + kt_randn(&r, 5000);
 		kt_fill(flat, n, seed);
 		m = seed % 5 == 0 ? kt_chain_1byte(flat, n < 300 ? n : 300)
-				  : kt_chain_random(&r, flat, n, 1);
+		                  : kt_chain_random(&r, flat, n, 1);
 		if (seed % 5 == 0)
 			n = n < 300 ? n : 300;
 		for (i = 0; i < 20; i++) {
@@ -902,7 +901,7 @@ test_copym_random(void)
 			mbuf_t c = NULL, x;
 
 			KT_ASSERT_EQ(mbuf_copym(m, off, all ? MBUF_COPYALL : len, MBUF_WAITOK, &c),
-			    0);
+			             0);
 			if (all)
 				len = n - off;
 			kt_expect_chain(c, flat + off, len, off == 0);
@@ -1604,7 +1603,8 @@ test_prepend_random(void)
 		kt_rng_seed(&r, seed * 5);
 		n = kt_randn(&r, 2000);
 		kt_fill(flat2, n, seed);
-		m = seed % 2 ? kt_chain_1byte(flat2, n < 200 ? n : 200) : kt_chain_random(&r, flat2, n, 1);
+		m = seed % 2 ? kt_chain_1byte(flat2, n < 200 ? n : 200)
+		             : kt_chain_random(&r, flat2, n, 1);
 		if (seed % 2)
 			n = n < 200 ? n : 200;
 		len = 1 + kt_randn(&r, NKE_MHLEN);
@@ -1665,7 +1665,7 @@ test_adj_1byte_every_amount(void)
 	for (amt = -(int)n - 2; amt <= (int)n + 2; amt++) {
 		mbuf_t m = kt_chain_1byte(flat, n);
 		size_t keep = amt >= 0 ? (amt > (int)n ? 0 : n - (size_t)amt)
-				       : (-amt > (int)n ? 0 : n - (size_t)-amt);
+		                       : (-amt > (int)n ? 0 : n - (size_t)-amt);
 
 		mbuf_adj(m, amt);
 		kt_expect_chain(m, amt >= 0 ? flat + (n - keep) : flat, keep, 1);
@@ -1727,9 +1727,9 @@ test_concatenate(void)
 	KT_ASSERT_EQ(kt_live_tags(), 1);
 	KT_ASSERT_PTR_EQ(mbuf_concatenate(a, b), a);
 	KT_ASSERT_EQ(kt_chain_count(a), 10);
-	KT_ASSERT_EQ(mbuf_len(mbuf_next(mbuf_next(mbuf_next(mbuf_next(mbuf_next(
-			 mbuf_next(mbuf_next(mbuf_next(mbuf_next(a)))))))))),
-	    11);
+	KT_ASSERT_EQ(mbuf_len(mbuf_next(mbuf_next(mbuf_next(
+	                 mbuf_next(mbuf_next(mbuf_next(mbuf_next(mbuf_next(mbuf_next(a)))))))))),
+	             11);
 	/* b's header (and tag) went with it; a's pkthdr.len is not updated. */
 	KT_ASSERT_EQ(kt_live_tags(), 0);
 	KT_ASSERT_EQ(mbuf_pkthdr_len(a), 10);
@@ -1815,28 +1815,28 @@ test_sanity_catches_problems(void)
 }
 
 NKT_CASES(NKT_CASE(test_pool_counts), NKT_CASE(test_quarantine_delays_reuse),
-    NKT_CASE(test_double_free_panics), NKT_CASE(test_freed_mbuf_state),
-    NKT_CASE(test_generation_counts_reuse), NKT_CASE(test_alloc_failure_mbuf),
-    NKT_CASE(test_alloccluster_sizes), NKT_CASE(test_alloccluster_errors),
-    NKT_CASE(test_freecluster_panics), NKT_CASE(test_getcluster_and_mclget),
-    NKT_CASE(test_mclget_replacing_cluster_leaks), NKT_CASE(test_getpacket),
-    NKT_CASE(test_attachcluster), NKT_CASE(test_allocpacket_layouts),
-    NKT_CASE(test_allocpacket_maxchunks), NKT_CASE(test_allocpacket_list),
-    NKT_CASE(test_freem_list_count), NKT_CASE(test_copydata_1byte),
-    NKT_CASE(test_copydata_random), NKT_CASE(test_copyback_inside),
-    NKT_CASE(test_copyback_grows), NKT_CASE(test_copyback_gap_is_zeroed),
-    NKT_CASE(test_copyback_enobufs_partial), NKT_CASE(test_copyback_errors),
-    NKT_CASE(test_copyback_into_shared_cluster), NKT_CASE(test_copym_1byte_all_ranges),
-    NKT_CASE(test_copym_random), NKT_CASE(test_copym_shares_clusters),
-    NKT_CASE(test_copym_moves_header), NKT_CASE(test_copym_empty_header_mbuf),
-    NKT_CASE(test_copym_failure_leaves_source), NKT_CASE(test_copym_failure_loses_tags),
-    NKT_CASE(test_copym_out_of_range_panics), NKT_CASE(test_dup_random),
-    NKT_CASE(test_dup_copies_header_and_tags), NKT_CASE(test_dup_failures),
-    NKT_CASE(test_split_1byte_every_offset), NKT_CASE(test_split_random),
-    NKT_CASE(test_split_without_header), NKT_CASE(test_split_big_internal_tail),
-    NKT_CASE(test_pullup_1byte), NKT_CASE(test_pullup_new_head_rules),
-    NKT_CASE(test_pullup_failures), NKT_CASE(test_pullup_random),
-    NKT_CASE(test_prepend_in_place_and_new), NKT_CASE(test_prepend_random),
-    NKT_CASE(test_prepend_failures), NKT_CASE(test_adj_1byte_every_amount),
-    NKT_CASE(test_adj_random), NKT_CASE(test_concatenate), NKT_CASE(test_concatenate_random),
-    NKT_CASE(test_sanity_catches_problems));
+          NKT_CASE(test_double_free_panics), NKT_CASE(test_freed_mbuf_state),
+          NKT_CASE(test_generation_counts_reuse), NKT_CASE(test_alloc_failure_mbuf),
+          NKT_CASE(test_alloccluster_sizes), NKT_CASE(test_alloccluster_errors),
+          NKT_CASE(test_freecluster_panics), NKT_CASE(test_getcluster_and_mclget),
+          NKT_CASE(test_mclget_replacing_cluster_leaks), NKT_CASE(test_getpacket),
+          NKT_CASE(test_attachcluster), NKT_CASE(test_allocpacket_layouts),
+          NKT_CASE(test_allocpacket_maxchunks), NKT_CASE(test_allocpacket_list),
+          NKT_CASE(test_freem_list_count), NKT_CASE(test_copydata_1byte),
+          NKT_CASE(test_copydata_random), NKT_CASE(test_copyback_inside),
+          NKT_CASE(test_copyback_grows), NKT_CASE(test_copyback_gap_is_zeroed),
+          NKT_CASE(test_copyback_enobufs_partial), NKT_CASE(test_copyback_errors),
+          NKT_CASE(test_copyback_into_shared_cluster), NKT_CASE(test_copym_1byte_all_ranges),
+          NKT_CASE(test_copym_random), NKT_CASE(test_copym_shares_clusters),
+          NKT_CASE(test_copym_moves_header), NKT_CASE(test_copym_empty_header_mbuf),
+          NKT_CASE(test_copym_failure_leaves_source), NKT_CASE(test_copym_failure_loses_tags),
+          NKT_CASE(test_copym_out_of_range_panics), NKT_CASE(test_dup_random),
+          NKT_CASE(test_dup_copies_header_and_tags), NKT_CASE(test_dup_failures),
+          NKT_CASE(test_split_1byte_every_offset), NKT_CASE(test_split_random),
+          NKT_CASE(test_split_without_header), NKT_CASE(test_split_big_internal_tail),
+          NKT_CASE(test_pullup_1byte), NKT_CASE(test_pullup_new_head_rules),
+          NKT_CASE(test_pullup_failures), NKT_CASE(test_pullup_random),
+          NKT_CASE(test_prepend_in_place_and_new), NKT_CASE(test_prepend_random),
+          NKT_CASE(test_prepend_failures), NKT_CASE(test_adj_1byte_every_amount),
+          NKT_CASE(test_adj_random), NKT_CASE(test_concatenate), NKT_CASE(test_concatenate_random),
+          NKT_CASE(test_sanity_catches_problems));

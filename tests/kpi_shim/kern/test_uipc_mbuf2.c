@@ -306,6 +306,6 @@ test_tag_double_free_panics(void)
 }
 
 NKT_CASES(NKT_CASE(test_pulldown_1byte_every_span), NKT_CASE(test_pulldown_random),
-    NKT_CASE(test_pulldown_paths), NKT_CASE(test_pulldown_4k_cluster_counts_as_shared),
-    NKT_CASE(test_pulldown_failures), NKT_CASE(test_pulldown_negative_panics),
-    NKT_CASE(test_tag_list_primitives), NKT_CASE(test_tag_double_free_panics));
+          NKT_CASE(test_pulldown_paths), NKT_CASE(test_pulldown_4k_cluster_counts_as_shared),
+          NKT_CASE(test_pulldown_failures), NKT_CASE(test_pulldown_negative_panics),
+          NKT_CASE(test_tag_list_primitives), NKT_CASE(test_tag_double_free_panics));
