@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kern_synch.c - simulated kernel threads and sleep/wakeup (kernel world):
- * current_thread(), kernel_thread_start(), msleep/tsleep/wakeup, IOSleep,
- * and the sleep engine the lck_*_sleep() calls share.
+ * current_thread(), kernel_thread_start(), msleep/tsleep/wakeup,
+ * assert_wait/thread_block/thread_wakeup, IOSleep, and the sleep engine the
+ * lck_*_sleep() calls share.
  *
  * NKE-DIVERGENCE (the threading model): nkesim runs on one host thread.  It
  * models simulated threads - the main thread that delivers packets, one
@@ -29,6 +30,7 @@
 #include <sys/param.h>
 #include <sys/proc.h>
 #include <kern/thread.h>
+#include <kern/sched_prim.h>
 #include <kern/clock.h>
 #include <kern/locks.h>
 #include <IOKit/IOLib.h>
@@ -38,6 +40,15 @@
 #define SLEEP_MAX_RUNS 1000000u		/* callouts one endless sleep may run */
 
 struct thread *nke__curthread;
+
+struct nke_waiter {
+	int w_inuse;
+	int w_woken;
+	wait_result_t w_result;	/* what the waker said */
+	event_t w_chan;
+	struct thread *w_thread;
+	uint64_t w_seq;		/* FIFO order for wakeup_one */
+};
 
 static struct thread threads[NKE_THREADS_MAX];
 static uint64_t next_tid;
@@ -96,6 +107,11 @@ nke__thread_exit(struct thread *th)
 		nke__report("lock-held-at-return", "%s returned holding %u lock(s): %s",
 		    nke__thread_label(th, label, sizeof(label)), th->th_nheld,
 		    nke__locks_held_describe(th, held, sizeof(held)));
+	}
+	if (th->th_waiter != NULL) {
+		/* assert_wait() without thread_block(): the wait is dropped. */
+		th->th_waiter->w_inuse = 0;
+		th->th_waiter = NULL;
 	}
 	th->th_alive = 0;
 	th->th_refs--;
@@ -206,12 +222,7 @@ kernel_thread_start(thread_continue_t continuation, void *parameter, thread_t *n
 /* --- The sleep engine ------------------------------------------------------ */
 
 /* Waiters live here, not on the sleepers' stacks: a panic may unwind them. */
-static struct nke_waiter {
-	int w_inuse;
-	int w_woken;
-	event_t w_chan;
-	uint64_t w_seq;
-} waiters[NKE_THREADS_MAX];
+static struct nke_waiter waiters[NKE_THREADS_MAX];
 static uint64_t waiter_seq;
 
 static nke_idle_hook_t idle_hook;
@@ -224,32 +235,42 @@ nke__sleep_set_idle_hook(nke_idle_hook_t fn, void *arg)
 	idle_hook_arg = arg;
 }
 
-wait_result_t
-nke__block(event_t chan, uint64_t deadline, const char *who)
+/* Start waiting for chan (a wakeup from now on counts). */
+static struct nke_waiter *
+waiter_add(event_t chan, const char *who)
 {
-	struct nke_waiter *w = NULL;
-	wait_result_t res;
-	unsigned runs = 0, i;
-	uint64_t next;
+	unsigned i;
 
 	for (i = 0; i < NKE_THREADS_MAX; i++) {
-		if (!waiters[i].w_inuse) {
-			w = &waiters[i];
-			break;
+		struct nke_waiter *w = &waiters[i];
+
+		if (!w->w_inuse) {
+			w->w_inuse = 1;
+			w->w_woken = 0;
+			w->w_result = THREAD_AWAKENED;
+			w->w_chan = chan;
+			w->w_thread = nke__curthread;
+			w->w_seq = ++waiter_seq;
+			return w;
 		}
 	}
-	if (w == NULL)
-		nke__panic("%s: more than %u simultaneous sleepers", who, NKE_THREADS_MAX);
-	w->w_inuse = 1;
-	w->w_woken = 0;
-	w->w_chan = chan;
-	w->w_seq = ++waiter_seq;
+	nke__panic("%s: more than %u simultaneous sleepers", who, NKE_THREADS_MAX);
+}
+
+/* Let callouts run until w is woken or the deadline (0: none) passes. */
+static wait_result_t
+waiter_wait(struct nke_waiter *w, uint64_t deadline, const char *who)
+{
+	event_t chan = w->w_chan;
+	wait_result_t res;
+	unsigned runs = 0;
+	uint64_t next;
 
 	for (;;) {
 		int have;
 
 		if (w->w_woken) {
-			res = THREAD_AWAKENED;
+			res = w->w_result;
 			break;
 		}
 		have = nke__callout_peek(&next);
@@ -275,31 +296,138 @@ nke__block(event_t chan, uint64_t deadline, const char *who)
 	return res;
 }
 
+wait_result_t
+nke__block(event_t chan, uint64_t deadline, const char *who)
+{
+	return waiter_wait(waiter_add(chan, who), deadline, who);
+}
+
+/* Wake up to n waiters of event (oldest first), or only `thread`'s. */
+static unsigned
+wake(event_t event, unsigned n, wait_result_t result, struct thread *thread)
+{
+	unsigned woken = 0;
+
+	while (woken < n) {
+		struct nke_waiter *first = NULL;
+		unsigned i;
+
+		for (i = 0; i < NKE_THREADS_MAX; i++) {
+			struct nke_waiter *w = &waiters[i];
+
+			if (w->w_inuse && !w->w_woken && w->w_chan == event &&
+			    (thread == NULL || w->w_thread == thread) &&
+			    (first == NULL || w->w_seq < first->w_seq))
+				first = w;
+		}
+		if (first == NULL)
+			break;
+		first->w_woken = 1;
+		first->w_result = result;
+		woken++;
+	}
+	return woken;
+}
+
 NKE_KPI void
 wakeup(void *chan)
 {
-	unsigned i;
-
-	for (i = 0; i < NKE_THREADS_MAX; i++)
-		if (waiters[i].w_inuse && !waiters[i].w_woken && waiters[i].w_chan == chan)
-			waiters[i].w_woken = 1;
+	(void)wake(chan, ~0u, THREAD_AWAKENED, NULL);
 }
 
 NKE_KPI void
 wakeup_one(caddr_t chan)
 {
-	struct nke_waiter *first = NULL;
-	unsigned i;
+	(void)wake(chan, 1, THREAD_AWAKENED, NULL);
+}
 
-	for (i = 0; i < NKE_THREADS_MAX; i++) {
-		struct nke_waiter *w = &waiters[i];
+NKE_KPI kern_return_t
+thread_wakeup_prim(event_t event, boolean_t one_thread, wait_result_t result)
+{
+	return wake(event, one_thread ? 1 : ~0u, result, NULL) > 0 ? KERN_SUCCESS :
+	    KERN_NOT_WAITING;
+}
 
-		if (w->w_inuse && !w->w_woken && w->w_chan == (event_t)chan &&
-		    (first == NULL || w->w_seq < first->w_seq))
-			first = w;
+NKE_KPI kern_return_t
+thread_wakeup_nthreads_prim(event_t event, uint32_t nthreads, wait_result_t result)
+{
+	return wake(event, nthreads, result, NULL) > 0 ? KERN_SUCCESS : KERN_NOT_WAITING;
+}
+
+NKE_KPI kern_return_t
+thread_wakeup_thread(event_t event, thread_t thread)
+{
+	return wake(event, 1, THREAD_AWAKENED, thread) > 0 ? KERN_SUCCESS : KERN_NOT_WAITING;
+}
+
+/* --- assert_wait / thread_block ------------------------------------------ */
+
+static wait_result_t
+assert_wait_common(event_t event, uint64_t deadline, const char *who)
+{
+	struct thread *th = nke__curthread;
+
+	if (th->th_waiter != NULL)
+		nke__panic("%s: the thread already asserted a wait", who);
+	if (event == NO_EVENT)
+		return THREAD_WAITING;
+	th->th_waiter = waiter_add(event, who);
+	th->th_wait_deadline = deadline;
+	return THREAD_WAITING;
+}
+
+NKE_KPI wait_result_t
+assert_wait(event_t event, wait_interrupt_t interruptible)
+{
+	(void)interruptible;
+	return assert_wait_common(event, 0, "assert_wait");
+}
+
+NKE_KPI wait_result_t
+assert_wait_timeout(event_t event, wait_interrupt_t interruptible, uint32_t interval,
+    uint32_t scale_factor)
+{
+	uint64_t deadline;
+
+	(void)interruptible;
+	clock_interval_to_deadline(interval, scale_factor, &deadline);
+	return assert_wait_common(event, deadline, "assert_wait_timeout");
+}
+
+NKE_KPI wait_result_t
+assert_wait_deadline(event_t event, wait_interrupt_t interruptible, uint64_t deadline)
+{
+	(void)interruptible;
+	return assert_wait_common(event, deadline, "assert_wait_deadline");
+}
+
+/*
+ * NKE-DIVERGENCE: with a continuation XNU discards the stack and never
+ * returns; here the continuation is called with the result, then
+ * thread_block returns it.
+ */
+NKE_KPI wait_result_t
+thread_block_parameter(thread_continue_t continuation, void *parameter)
+{
+	struct thread *th = nke__curthread;
+	struct nke_waiter *w = th->th_waiter;
+	wait_result_t wr = THREAD_AWAKENED;
+
+	/* Without an asserted wait the thread only yields. */
+	if (w != NULL) {
+		th->th_waiter = NULL;
+		nke__assert_may_block("thread_block");
+		wr = waiter_wait(w, th->th_wait_deadline, "thread_block()");
 	}
-	if (first != NULL)
-		first->w_woken = 1;
+	if (continuation != NULL)
+		continuation(parameter, wr);
+	return wr;
+}
+
+NKE_KPI wait_result_t
+thread_block(thread_continue_t continuation)
+{
+	return thread_block_parameter(continuation, NULL);
 }
 
 /*

@@ -526,7 +526,7 @@ co_run(struct callout *co)
 		nke__snprintf(name, sizeof(name), "timeout %p", (void *)(uintptr_t)fn);
 		th = nke__thread_new(NKE_TH_CALLOUT, name);
 		if (th == NULL)
-			nke__panic("callouts nested too deeply (%d threads)", NKE_THREADS_MAX);
+			nke__panic("no free simulated thread for a callout (%d in use)", NKE_THREADS_MAX);
 		prev = nke__thread_switch(th);
 		fn(arg);
 		nke__thread_exit(th);
@@ -539,7 +539,7 @@ co_run(struct callout *co)
 		nke__snprintf(name, sizeof(name), "thread_call %p", (void *)(uintptr_t)tc->tc_func);
 		th = nke__thread_new(NKE_TH_CALLOUT, name);
 		if (th == NULL)
-			nke__panic("callouts nested too deeply (%d threads)", NKE_THREADS_MAX);
+			nke__panic("no free simulated thread for a callout (%d in use)", NKE_THREADS_MAX);
 		tc->tc_running++;
 		tc->tc_runner = th;
 		prev = nke__thread_switch(th);

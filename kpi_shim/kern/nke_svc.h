@@ -50,6 +50,8 @@ struct nke_held {
 	int h_mode;		/* enum nke_hold_mode */
 };
 
+struct nke_waiter;
+
 struct thread {
 	uint32_t th_magic;
 	int th_inuse;
@@ -62,6 +64,9 @@ struct thread {
 	unsigned th_nheld;
 	unsigned th_nspin;	/* spin locks (and spin-mode mutexes) held */
 	void *th_failed_upgrade; /* rw lock whose upgrade failed last */
+	/* assert_wait() before thread_block() */
+	struct nke_waiter *th_waiter;
+	uint64_t th_wait_deadline;
 	/* kernel_thread_start() */
 	thread_continue_t th_cont;
 	void *th_param;

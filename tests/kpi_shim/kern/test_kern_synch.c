@@ -15,6 +15,7 @@
 #include <sys/systm.h>
 #include <kern/locks.h>
 #include <kern/thread.h>
+#include <kern/sched_prim.h>
 #include <mach/mach_time.h>
 #include <IOKit/IOLib.h>
 #include "nkt.h"
@@ -361,7 +362,39 @@ test_threads_and_names(void)
 	nke__thread_exit(t);
 }
 
-NKT_CASES(NKT_CASE(test_msleep_timeout_advances_clock), NKT_CASE(test_msleep_woken_by_callout),
+static void
+interrupt_chan(void *arg)
+{
+	KT_ASSERT_EQ(thread_wakeup_with_result(arg, THREAD_INTERRUPTED), KERN_SUCCESS);
+}
+
+static void
+test_assert_wait_thread_block(void)
+{
+	struct timespec in = {0, 5 * MS};
+
+	/* Nothing asserted: thread_block only yields. */
+	KT_ASSERT_EQ(thread_block(THREAD_CONTINUE_NULL), THREAD_AWAKENED);
+	KT_ASSERT_EQ(thread_wakeup(&chan), KERN_NOT_WAITING);
+	/* A wakeup between assert_wait and thread_block counts. */
+	KT_ASSERT_EQ(assert_wait(&chan, THREAD_UNINT), THREAD_WAITING);
+	KT_ASSERT_EQ(thread_wakeup_one(&chan), KERN_SUCCESS);
+	KT_ASSERT_EQ(thread_block(THREAD_CONTINUE_NULL), THREAD_AWAKENED);
+	KT_ASSERT_EQ(mach_absolute_time(), 0);
+	/* The waker's result comes back. */
+	bsd_timeout(interrupt_chan, &chan, &in);
+	assert_wait(&chan, THREAD_INTERRUPTIBLE);
+	KT_ASSERT_EQ(thread_block(THREAD_CONTINUE_NULL), THREAD_INTERRUPTED);
+	KT_ASSERT_EQ(mach_absolute_time(), 5 * MS);
+	assert_wait_timeout(&chan, THREAD_UNINT, 10, NSEC_PER_MSEC);
+	KT_ASSERT_EQ(thread_block(THREAD_CONTINUE_NULL), THREAD_TIMED_OUT);
+	KT_ASSERT_EQ(mach_absolute_time(), 15 * MS);
+	assert_wait_deadline(&chan, THREAD_UNINT, 20 * MS);
+	KT_ASSERT_EQ(thread_wakeup_thread(&chan, current_thread()), KERN_SUCCESS);
+	KT_ASSERT_EQ(thread_block(THREAD_CONTINUE_NULL), THREAD_AWAKENED);
+}
+
+NKT_CASES(NKT_CASE(test_assert_wait_thread_block), NKT_CASE(test_msleep_timeout_advances_clock), NKT_CASE(test_msleep_woken_by_callout),
     NKT_CASE(test_msleep_woken_before_timeout_pdrop),
     NKT_CASE(test_msleep_that_cannot_wake_panics), NKT_CASE(test_msleep_needs_held_mutex),
     NKT_CASE(test_tsleep_ticks_and_null_channel), NKT_CASE(test_wakeup_one_wakes_longest_sleeper),
