@@ -23,6 +23,7 @@
 #include <sys/cdefs.h>
 #include <sys/types.h>
 #include <sys/kernel_types.h>
+#include <mach/vm_types.h>
 #ifdef KERNEL_PRIVATE
 #include <mach/boolean.h>
 #include <mach/kern_return.h>
