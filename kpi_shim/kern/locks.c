@@ -1224,6 +1224,17 @@ lck_spin_sleep_deadline(lck_spin_t *lck, lck_sleep_action_t lck_sleep_action, ev
 	return spin_sleep(lck, lck_sleep_action, event, deadline, "lck_spin_sleep_deadline()");
 }
 
+void
+nke__locks_foreach_group(nke_lck_grp_fn fn, void *arg)
+{
+	struct _lck_grp_ *g, *next;
+
+	for (g = groups; g != NULL; g = next) {
+		next = g->g_next;
+		fn(g->g_name, g->g_nlocks, g->g_released, arg);
+	}
+}
+
 /* --- Module hooks ---------------------------------------------------------- */
 
 void

@@ -116,6 +116,17 @@ void nke__proc_reset_current(void);
 void nke__kext_set_current(uint32_t load_tag, const char *identifier, const char *version);
 
 /*
+ * Leak reports (e.g. at kext unload): visit every OSMalloc tag not yet
+ * destroyed, with its live bytes and allocations and whether the kext
+ * released it; and every lock group not yet destroyed, with its live locks.
+ */
+typedef void (*nke_osmalloc_tag_fn)(const char *name, uint64_t bytes, uint64_t allocs,
+    int released, void *arg);
+void nke__osmalloc_foreach_tag(nke_osmalloc_tag_fn fn, void *arg);
+typedef void (*nke_lck_grp_fn)(const char *name, unsigned nlocks, int released, void *arg);
+void nke__locks_foreach_group(nke_lck_grp_fn fn, void *arg);
+
+/*
  * A sleep that nothing pending can end asks this hook (if set) before it
  * panics; the hook returns non-zero if it did something that may wake the
  * sleeper (e.g. answered as a scripted control client).

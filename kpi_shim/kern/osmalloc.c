@@ -193,6 +193,17 @@ OSFree(void *addr, uint32_t size, OSMallocTag tag)
 	tag_rele(owner);
 }
 
+void
+nke__osmalloc_foreach_tag(nke_osmalloc_tag_fn fn, void *arg)
+{
+	struct __OSMallocTag__ *t, *next;
+
+	for (t = tags; t != NULL; t = next) {
+		next = t->t_next;
+		fn(t->t_name, t->t_bytes, t->t_allocs, t->t_released, arg);
+	}
+}
+
 /* --- Module hooks ---------------------------------------------------------- */
 
 void

@@ -527,7 +527,33 @@ test_callout_returning_with_lock_reported(void)
 	teardown();
 }
 
-NKT_CASES(NKT_CASE(test_objects_counted), NKT_CASE(test_alloc_failure),
+static char seen[128];
+
+static void
+grp_seen(const char *name, unsigned nlocks, int released, void *arg)
+{
+	(void)arg;
+	nke__snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), "%s:%u:%d;", name, nlocks,
+	    released);
+}
+
+static void
+test_foreach_group_for_leak_reports(void)
+{
+	lck_grp_t *g = lck_grp_alloc_init("leak.group", LCK_GRP_ATTR_NULL);
+	lck_mtx_t *m = lck_mtx_alloc_init(g, LCK_ATTR_NULL);
+
+	seen[0] = '\0';
+	nke__locks_foreach_group(grp_seen, NULL);
+	KT_ASSERT_STR_EQ(seen, "leak.group:1:0;");
+	lck_mtx_free(m, g);
+	lck_grp_free(g);
+	seen[0] = '\0';
+	nke__locks_foreach_group(grp_seen, NULL);
+	KT_ASSERT_STR_EQ(seen, "");
+}
+
+NKT_CASES(NKT_CASE(test_foreach_group_for_leak_reports), NKT_CASE(test_objects_counted), NKT_CASE(test_alloc_failure),
     NKT_CASE(test_mutex_basics_and_held_bookkeeping), NKT_CASE(test_mutex_misuse_panics),
     NKT_CASE(test_mutex_destroy_and_free), NKT_CASE(test_group_free_while_locks_alive),
     NKT_CASE(test_lock_in_released_group_panics),

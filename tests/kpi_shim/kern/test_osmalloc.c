@@ -228,7 +228,34 @@ test_tag_name_copied_and_truncated(void)
 	OSMalloc_Tagfree(t);
 }
 
-NKT_CASES(NKT_CASE(test_accounting_per_tag), NKT_CASE(test_memory_is_poisoned_not_zeroed),
+static char seen[128];
+
+static void
+tag_seen(const char *name, uint64_t bytes, uint64_t allocs, int released, void *arg)
+{
+	(void)arg;
+	nke__snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), "%s:%llu:%llu:%d;",
+	    name, (unsigned long long)bytes, (unsigned long long)allocs, released);
+}
+
+static void
+test_foreach_tag_for_leak_reports(void)
+{
+	OSMallocTag t = OSMalloc_Tagalloc("leaky", OSMT_DEFAULT);
+	void *p = OSMalloc(10, t), *q = OSMalloc(6, t);
+
+	OSMalloc_Tagfree(t);
+	seen[0] = '\0';
+	nke__osmalloc_foreach_tag(tag_seen, NULL);
+	KT_ASSERT_STR_EQ(seen, "leaky:16:2:1;");
+	OSFree(p, 10, t);
+	OSFree(q, 6, t);
+	seen[0] = '\0';
+	nke__osmalloc_foreach_tag(tag_seen, NULL);
+	KT_ASSERT_STR_EQ(seen, "");
+}
+
+NKT_CASES(NKT_CASE(test_foreach_tag_for_leak_reports), NKT_CASE(test_accounting_per_tag), NKT_CASE(test_memory_is_poisoned_not_zeroed),
     NKT_CASE(test_tagfree_deferred_while_allocations_live), NKT_CASE(test_double_tagfree_panics),
     NKT_CASE(test_alloc_from_released_tag_panics), NKT_CASE(test_osfree_size_mismatch_reported),
     NKT_CASE(test_osfree_wrong_tag_reported), NKT_CASE(test_osfree_bad_pointers_panic),
