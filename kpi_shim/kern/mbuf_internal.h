@@ -7,8 +7,8 @@
  * the simulator's own network stack but never installed in the public tree,
  * completes that structure (Darwin x86_64 geometry: MSIZE 256, MLEN 224,
  * MHLEN 88), the packet header, packet tags and cluster reference counts,
- * and declares the chain engine (uipc_mbuf.c, uipc_mbuf2.c), the checksum
- * routines (in_cksum.c) and the string-id registry (net_str_id.c).
+ * and declares the chain engine (uipc_mbuf.c, uipc_mbuf2.c) and the checksum
+ * routines (in_cksum.c); the string-id registry has its own net_str_id.h.
  *
  * MHLEN: XNU's x86_64 kernels are built with CONFIG_MBUF_MCACHE, where an
  * mbuf is a 32-byte struct m_hdr followed by MLEN = 224 bytes that hold
@@ -35,6 +35,7 @@
 #include <sys/mbuf.h>
 
 #include "nke_kern.h"
+#include "net_str_id.h"
 
 /* --- Geometry (Darwin x86_64) ----------------------------------------- */
 
@@ -54,8 +55,6 @@
  * and its struct m_tag is 40 bytes on LP64.
  */
 #define NKE_MTAG_MAXLEN (NKE_MCLBYTES - 40 - 1)
-/* Longest module string of the string-id registry. */
-#define NKE_NET_ID_STR_MAX_LEN 2048
 
 /* --- m_flags (XNU's values; the public MBUF_* are a subset) ----------- */
 
@@ -503,24 +502,5 @@ u_int32_t nke__in6_finalize_cksum(struct __mbuf *m, u_int32_t hoff, int32_t optl
 /* XNU exports these to kexts under the names in_cksum and in6_cksum. */
 u_int16_t in_cksum(struct __mbuf *m, int len);
 u_int16_t in6_cksum(struct __mbuf *m, u_int32_t nxt, u_int32_t off, u_int32_t len);
-
-/* --- net_str_id.c ------------------------------------------------------ */
-
-/* Kinds of string ids; all share one counter starting at 1000. */
-enum { NKE_NSI_MBUF_TAG = 0, NKE_NSI_VENDOR_CODE = 1, NKE_NSI_IF_FAM_ID = 2, NKE_NSI_MAX_KIND };
-#define NKE_NSI_FIRST_ID 1000
-
-/*
- * Map a string to its id, creating it on first use (the same string always
- * gets the same id until NKS_fini).  EINVAL (NULL arguments, bad kind,
- * string longer than 2048), ENOMEM.  *id is 0 on failure.
- */
-int nke__net_str_id_find_kind(const char *s, u_int32_t *id, u_int32_t kind);
-/* Same, without registering the string under any kind. */
-int nke__net_str_id_find(const char *s, u_int32_t *id);
-/* Range of ids handed out for `kind` so far: [first, last] (empty: last < first). */
-void nke__net_str_id_first_last(u_int32_t *first, u_int32_t *last, u_int32_t kind);
-void nke__net_str_id_init(void);
-void nke__net_str_id_fini(void);
 
 #endif /* NKE_MBUF_INTERNAL_H_ */

@@ -12,7 +12,8 @@
 #include <sys/errno.h>
 #include <string.h>
 
-#include "mbuf_internal.h"
+#include "nke_kern.h"
+#include "net_str_id.h"
 
 struct nke_nsi_entry {
 	struct nke_nsi_entry *nsi_next;
