@@ -17,6 +17,8 @@
 #include <sys/cdefs.h>
 #include <sys/types.h>
 #include <sys/param.h>
+#include <sys/queue.h>
+#include <sys/select.h>
 #include <sys/lock.h>
 #include <sys/time.h>
 #include <sys/kernel_types.h>

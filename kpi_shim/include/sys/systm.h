@@ -2,10 +2,8 @@
 /*
  * <sys/systm.h> - the BSD kernel's general-purpose declarations (kernel
  * world): printf and friends (via <libkern/libkern.h>), panic, the
- * bsd_timeout callouts, and the classic do-nothing helpers.
- *
- * NKE-DIVERGENCE: Apple's header also pulls in <sys/ioctl.h> and
- * <sys/select.h>; nkesim's leaves them to the kext's own includes.
+ * bsd_timeout callouts, and the classic do-nothing helpers.  Like Apple's,
+ * it also brings <sys/ioctl.h> and <sys/select.h>, which kexts rely on.
  */
 #ifndef _SYS_SYSTM_H_
 #define _SYS_SYSTM_H_
@@ -13,7 +11,9 @@
 #include <sys/cdefs.h>
 #include <sys/types.h>
 #include <sys/time.h>
+#include <sys/ioctl.h>
 #include <sys/malloc.h>
+#include <sys/select.h>
 #include <sys/proc.h>
 #include <libkern/libkern.h>
 #include <kern/thread.h>
