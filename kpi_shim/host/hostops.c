@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nke_host.h"
 
@@ -57,6 +58,7 @@ def_panic(void *arg, const char *msg)
 void
 nke_hostops_default(struct nks_hostops *ho, FILE *console)
 {
+	memset(ho, 0, sizeof(*ho));
 	ho->ho_version = NKS_SEAM_VERSION;
 	ho->ho_arg = console;
 	ho->ho_alloc = def_alloc;

@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define NKS_SEAM_VERSION 1
+#define NKS_SEAM_VERSION 2
 
 typedef __INT8_TYPE__ nks_i8;
 typedef __UINT8_TYPE__ nks_u8;
@@ -65,6 +65,9 @@ struct nks_event {
 	const char *ev_message;	 /* one human-readable line, no newline */
 };
 
+struct nks_emit;
+struct nks_verdict;
+
 /*
  * Services the host provides to the simulated kernel.  Installed once by
  * NKS_init(); the table must stay valid until NKS_fini() returns.
@@ -89,6 +92,15 @@ struct nks_hostops {
 	 * The message is complete, without a trailing newline.
 	 */
 	void (*ho_panic)(void *arg, const char *msg);
+
+	/* Optional (v2): a packet left the simulated host (see struct nks_emit). */
+	void (*ho_emit)(void *arg, const struct nks_emit *em);
+	/*
+	 * Optional (v2): a filter callback returned, or the stack itself dropped
+	 * a packet (see struct nks_verdict).  When set, the kernel also computes
+	 * the content hash of every packet it reports.
+	 */
+	void (*ho_verdict)(void *arg, const struct nks_verdict *vd);
 };
 
 /* Live-object counters, for leak checks in tests and at the end of a run. */
@@ -141,6 +153,204 @@ void NKS_clock_set(nks_i64 calendar_ns, nks_u64 uptime_ns);
  * a bounded number of times.
  */
 nks_u32 NKS_callouts_pending(nks_u64 *next_deadline);
+
+/* ====================================================================
+ * The simulated host (v2): interfaces, kexts, frames in, packets out.
+ * ==================================================================== */
+
+/* Address families as the seam spells them (the kernel's are Darwin's). */
+#define NKS_FAMILY_INET 4
+#define NKS_FAMILY_INET6 6
+
+/* Directions. */
+#define NKS_DIR_IN 1	/* arrives on an interface */
+#define NKS_DIR_OUT 2	/* leaves through an interface */
+
+/* Kinds of simulated interface, by the framing of their frames. */
+enum nks_iftype {
+	NKS_IFT_ETHER = 1,	/* Ethernet: 14-byte header, plus any 802.1Q/802.1ad tags */
+	NKS_IFT_LOOPBACK = 2,	/* lo0: frames are IP packets (the kernel adds the 4-byte
+				   protocol-family word XNU's lo0 uses) */
+	NKS_IFT_UTUN = 3,	/* a point-to-point IP tunnel (raw-IP captures): framed
+				   like lo0 */
+};
+
+/* Checksum work an interface's simulated hardware does (ifnet_offload). */
+#define NKS_OFFLOAD_IPV4_HDR 0x1	/* IPv4 header checksum */
+#define NKS_OFFLOAD_TCPUDP 0x2		/* TCP and UDP, over IPv4 and IPv6 */
+
+struct nks_ifaddr {
+	nks_u32 ia_family;	/* NKS_FAMILY_* */
+	nks_u32 ia_prefixlen;
+	nks_u8 ia_addr[16];	/* network order; IPv4 in the first 4 bytes */
+};
+
+struct nks_ifspec {
+	const char *is_name;	/* full name with unit, e.g. "en0" (copied) */
+	nks_u32 is_type;	/* enum nks_iftype */
+	nks_u32 is_mtu;		/* 0: the type's default */
+	nks_u8 is_lladdr[6];	/* NKS_IFT_ETHER: its MAC address */
+	nks_u32 is_offload;	/* NKS_OFFLOAD_* */
+	nks_u32 is_naddrs;
+	const struct nks_ifaddr *is_addrs;	/* copied */
+};
+
+/*
+ * Attach a simulated interface; *ifindex receives its index (1-based, as
+ * ifnet_index() reports it).  lo0 exists from NKS_init() on (index 1, with
+ * 127.0.0.1/8 and ::1/128).  An interface attached after kexts started is
+ * announced to them as XNU does.  Returns 0, EEXIST (name in use) or EINVAL.
+ */
+int NKS_ifnet_attach(const struct nks_ifspec *spec, nks_u32 *ifindex);
+
+/* Add an address to an interface.  Returns 0, ENXIO or EINVAL. */
+int NKS_ifnet_addaddr(nks_u32 ifindex, const struct nks_ifaddr *addr);
+
+/*
+ * Start a kext.  `kmod_info` is the address of the module's kmod_info_t
+ * (a kernel-world type, opaque here).  Its start routine runs with the
+ * simulator knowing the kext as the current one; filters it registers are
+ * attributed to it.  Returns 0 and *kext_id when the routine returned
+ * KERN_SUCCESS; otherwise ECANCELED (89) with the routine's return value in
+ * *result (it may be a kern_return_t or an errno: kexts use both).
+ */
+int NKS_kext_start(void *kmod_info, nks_u32 *kext_id, nks_i32 *result);
+
+/*
+ * One attempt to stop a kext: runs its stop routine.  Returns 0 when it
+ * returned KERN_SUCCESS (the kext is gone), EBUSY with the value in *result
+ * otherwise (the host drains pending work and retries, a bounded number of
+ * times, as kextunload would).  ENOENT for an unknown id.
+ */
+int NKS_kext_stop(nks_u32 kext_id, nks_i32 *result);
+
+/* Bundle identifier and version of a started kext, or NULL. */
+const char *NKS_kext_name(nks_u32 kext_id);
+const char *NKS_kext_version(nks_u32 kext_id);
+
+#define NKS_FRAME_TRUNCATED 0x1	/* caplen < wirelen: the capture cut it short */
+
+/* One captured frame, decoded to a simulated interface. */
+struct nks_frame {
+	nks_u64 fr_index;	/* 1-based record index in the capture */
+	nks_i64 fr_time_ns;	/* capture timestamp, ns since the Unix epoch */
+	nks_u32 fr_ifindex;
+	nks_u32 fr_dir;		/* NKS_DIR_IN or NKS_DIR_OUT */
+	nks_u32 fr_flags;	/* NKS_FRAME_* */
+	nks_u32 fr_family;	/* lo0/utun: NKS_FAMILY_* of the IP packet */
+	nks_u32 fr_caplen;	/* bytes at fr_data */
+	nks_u32 fr_wirelen;	/* length on the wire (>= caplen) */
+	const nks_u8 *fr_data;	/* interface framing; valid during the call */
+	nks_i32 fr_pid;		/* process the packet belongs to; -1 unknown */
+	const char *fr_comm;	/* that process's name, or NULL */
+};
+
+/*
+ * Run one frame through the simulated host: inbound from the driver up,
+ * outbound from the top of the network layer down, through every filter on
+ * its way, as XNU orders them.  The clock is the host's business
+ * (NKS_clock_set() before each frame).
+ */
+void NKS_frame(const struct nks_frame *fr);
+
+#define NKS_EMIT_INJECTED 0x1	/* made or re-injected by a kext */
+#define NKS_EMIT_TRUNCATED 0x2	/* comes from a truncated record */
+
+/*
+ * A packet that went through every filter on its way without being dropped
+ * or kept: outbound, what the driver puts on the wire; inbound, what the
+ * filters let up the stack (whatever the stack then does with it).  -w
+ * records these.  Unchanged packets come out byte for byte as captured.
+ */
+struct nks_emit {
+	nks_u64 em_index;	/* record it came from; 0 if a kext built it */
+	nks_i64 em_time_ns;	/* simulated time of the emission */
+	nks_u32 em_ifindex;
+	const char *em_ifname;
+	nks_u32 em_dir;		/* NKS_DIR_* */
+	nks_u32 em_flags;	/* NKS_EMIT_* */
+	nks_u32 em_family;	/* lo0/utun: NKS_FAMILY_* of the packet */
+	nks_u32 em_len;
+	nks_u32 em_wirelen;	/* original wire length for truncated records */
+	const nks_u8 *em_data;	/* interface framing; valid during the call */
+};
+
+/* Where a verdict was given. */
+enum nks_hook {
+	NKS_HOOK_STACK = 1,	/* the simulated stack itself (vd_detail says why) */
+	NKS_HOOK_IFF_INPUT,
+	NKS_HOOK_IFF_OUTPUT,
+	NKS_HOOK_IFF_EVENT,
+	NKS_HOOK_IFF_IOCTL,
+	NKS_HOOK_IPF_INPUT,
+	NKS_HOOK_IPF_OUTPUT,
+	NKS_HOOK_SF_ATTACH,
+	NKS_HOOK_SF_DETACH,
+	NKS_HOOK_SF_NOTIFY,
+	NKS_HOOK_SF_DATA_IN,
+	NKS_HOOK_SF_DATA_OUT,
+	NKS_HOOK_SF_CONNECT_IN,
+	NKS_HOOK_SF_CONNECT_OUT,
+	NKS_HOOK_SF_BIND,
+	NKS_HOOK_SF_LISTEN,
+	NKS_HOOK_SF_ACCEPT,
+	NKS_HOOK_SF_SETOPTION,
+	NKS_HOOK_SF_GETOPTION,
+	NKS_HOOK_SF_IOCTL,
+	NKS_HOOK_SF_GETPEERNAME,
+	NKS_HOOK_SF_GETSOCKNAME,
+	NKS_HOOK_CTL_CONNECT,
+	NKS_HOOK_CTL_DISCONNECT,
+	NKS_HOOK_CTL_SEND,
+	NKS_HOOK_CTL_SETOPT,
+	NKS_HOOK_CTL_GETOPT,
+	NKS_HOOK_MAX
+};
+
+#define NKS_VD_INJECTED 0x1	/* the packet was injected by a kext */
+#define NKS_VD_REPLACED 0x2	/* the filter handed back a different *data */
+#define NKS_VD_TRUNCATED 0x4	/* the packet comes from a truncated record */
+
+/*
+ * One filter callback's verdict, or a drop by the stack.  Strings are valid
+ * during the call only.
+ */
+struct nks_verdict {
+	nks_u64 vd_index;	/* record being processed; 0 outside any (timers) */
+	nks_u32 vd_hook;	/* enum nks_hook */
+	nks_u32 vd_dir;		/* NKS_DIR_*, 0 if not a packet */
+	const char *vd_ifname;	/* interface, or NULL */
+	const char *vd_kext;	/* bundle id owning the filter; NULL for the stack */
+	const char *vd_filter;	/* filter name; NULL for the stack */
+	nks_i32 vd_result;	/* return value: 0, EJUSTRETURN (-2) or a Darwin errno */
+	nks_u32 vd_flags;	/* NKS_VD_* */
+	nks_u32 vd_len;		/* packet length after the callback; 0 if none left */
+	nks_u64 vd_hash;	/* FNV-1a 64 of those bytes; 0 if none */
+	const char *vd_detail;	/* hook-specific words ("proto=6 offset=20", the
+				   event, the stack's reason), or NULL */
+};
+
+/* Counters of the simulated stack, for the run summary. */
+struct nks_netstats {
+	nks_u64 ns_frames_in;		/* frames fed inbound */
+	nks_u64 ns_frames_out;		/* frames fed outbound */
+	nks_u64 ns_truncated;		/* of those, from truncated records */
+	nks_u64 ns_vlan;		/* 802.1Q-tagged frames (third-party
+					   interface filters skip them) */
+	nks_u64 ns_nonip;		/* neither IPv4, IPv6 nor ARP */
+	nks_u64 ns_bad;			/* dropped by IPv4/IPv6 validation */
+	nks_u64 ns_notlocal;		/* inbound, not addressed to this host */
+	nks_u64 ns_frags;		/* fragments seen (both directions) */
+	nks_u64 ns_reassembled;		/* datagrams rebuilt from them */
+	nks_u64 ns_frag_dropped;	/* fragments given up (timeout, limits,
+					   malformed) */
+	nks_u64 ns_filter_dropped;	/* packets a filter dropped */
+	nks_u64 ns_filter_kept;		/* packets a filter kept (EJUSTRETURN) */
+	nks_u64 ns_injected;		/* packets kexts injected */
+	nks_u64 ns_emitted_in;		/* inbound packets passed up */
+	nks_u64 ns_emitted_out;		/* outbound packets put on the wire */
+};
+void NKS_netstats(struct nks_netstats *ns);
 
 #if defined(__cplusplus)
 }
