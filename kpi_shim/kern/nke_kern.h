@@ -116,6 +116,27 @@ void nke__proc_reset_current(void);
 void nke__kext_set_current(uint32_t load_tag, const char *identifier, const char *version);
 
 /*
+ * The kext registry (kern_kext.c).  Kexts are known by their load tag
+ * (1, 2, ... in start order; 0 is the kernel itself).
+ *
+ * nke__kext_current_id: load tag of the kext whose code runs now (its start
+ * or stop routine, or a callback the simulator entered with
+ * nke__kext_switch); 0 outside any.  Filters registered now belong to it.
+ * nke__kext_name_of: bundle identifier behind a load tag ("__kernel__" for
+ * 0), also after the kext stopped or failed to start; NULL for a tag never
+ * handed out.  The string lives until the simulated kernel stops.
+ * nke__kext_switch: make `id` current (an unknown id means the kernel) and
+ * return the previous id, to be restored the same way; keeps
+ * OSKextGetCurrentLoadTag() & co. in step.  Never blocks.
+ * nke__kext_reset: forget every kext (NKS_init does it, or the registry
+ * notices the restart itself).
+ */
+uint32_t nke__kext_current_id(void);
+const char *nke__kext_name_of(uint32_t id);
+uint32_t nke__kext_switch(uint32_t id);
+void nke__kext_reset(void);
+
+/*
  * Leak reports (e.g. at kext unload): visit every OSMalloc tag not yet
  * destroyed, with its live bytes and allocations and whether the kext
  * released it; and every lock group not yet destroyed, with its live locks.

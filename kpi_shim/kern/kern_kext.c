@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * kern_kext.c - the kext registry of the simulated kernel (kernel world):
+ * NKS_kext_start/NKS_kext_stop/NKS_kext_name/NKS_kext_version for the host,
+ * and for the rest of the simulator the "current kext" (whose code runs now,
+ * so filters it registers can be attributed to it and OSKextGetCurrent*()
+ * answer for it) and the bundle identifier behind a load tag.
+ *
+ * A kext is known by its kmod_info_t (the one Xcode, or nke_add_kext,
+ * generates from MODULE_NAME/MODULE_VERSION/MODULE_START/MODULE_STOP).
+ * Starting it stamps a load tag into kmod_info->id as OSKext::load() does
+ * (1, 2, ... in the order the host starts them) and calls the start routine
+ * with (kmod_info, NULL), as OSKext::start() does; stopping calls the stop
+ * routine the same way.  Entries stay in the registry after a stop or a
+ * failed start, so a filter a kext forgot to remove can still be named in
+ * reports.
+ */
+#include <sys/cdefs.h>
+#include <sys/types.h>
+#include <sys/errno.h>
+#include <string.h>
+#include <mach/kern_return.h>
+#include <mach/kmod.h>
+#include <libkern/OSKextLib.h>
+#include <libkern/OSReturn.h>
+
+#include "nke_kern.h"
+
+/* OSKextLib.c keeps 32 identities, one of which is the kernel's. */
+#define KEXT_REG_MAX 31
+
+enum kext_state {
+	KS_FREE = 0,
+	KS_STARTED, /* start routine returned KERN_SUCCESS */
+	KS_STOPPED, /* stop routine returned KERN_SUCCESS */
+	KS_FAILED,  /* start routine failed: never started */
+};
+
+struct kext_ent {
+	int ke_state;   /* enum kext_state */
+	uint32_t ke_id; /* load tag */
+	kmod_info_t *ke_ki;
+	char ke_name[KMOD_MAX_NAME];
+	char ke_version[KMOD_MAX_NAME];
+};
+
+static struct kext_ent kext_reg[KEXT_REG_MAX];
+static unsigned kext_nreg;
+/* Load tag of the kext whose code runs now; 0 is the kernel. */
+static uint32_t kext_cur;
+
+void
+nke__kext_reset(void)
+{
+	memset(kext_reg, 0, sizeof(kext_reg));
+	kext_nreg = 0;
+	kext_cur = 0;
+}
+
+/*
+ * The registry belongs to one run of the simulated kernel.  NKS_init()
+ * restarts OSKextLib.c's identities (it forgets every load tag but 0); if the
+ * first tag we handed out is unknown there, the kernel restarted since and
+ * the registry is stale.  (nke__kext_reset() does the same thing eagerly
+ * for a caller that knows.)
+ */
+static void
+kext_sync(void)
+{
+	if (kext_nreg == 0)
+		return;
+	if (OSKextRetainKextWithLoadTag(kext_reg[0].ke_id) == kOSKextReturnNotFound) {
+		nke__kext_reset();
+		return;
+	}
+	(void)OSKextReleaseKextWithLoadTag(kext_reg[0].ke_id);
+}
+
+static struct kext_ent *
+kext_lookup(uint32_t id)
+{
+	/* Load tags are handed out densely from 1. */
+	if (id == 0 || id > kext_nreg)
+		return NULL;
+	return &kext_reg[id - 1];
+}
+
+/* Tell OSKextLib.c (and ourselves) which kext runs now; returns the previous. */
+static uint32_t
+kext_make_current(uint32_t id)
+{
+	uint32_t prev = kext_cur;
+	struct kext_ent *k = kext_lookup(id);
+
+	if (k == NULL) {
+		id = 0;
+		nke__kext_set_current(0, kOSKextKernelIdentifier, "0");
+	} else {
+		nke__kext_set_current(k->ke_id, k->ke_name, k->ke_version);
+	}
+	kext_cur = id;
+	return prev;
+}
+
+uint32_t
+nke__kext_switch(uint32_t id)
+{
+	kext_sync();
+	return kext_make_current(id);
+}
+
+uint32_t
+nke__kext_current_id(void)
+{
+	kext_sync();
+	return kext_cur;
+}
+
+const char *
+nke__kext_name_of(uint32_t id)
+{
+	struct kext_ent *k;
+
+	if (id == 0)
+		return kOSKextKernelIdentifier;
+	kext_sync();
+	k = kext_lookup(id);
+	return k != NULL ? k->ke_name : NULL;
+}
+
+/* A routine must not return to the loader holding a lock. */
+static void
+kext_check_locks(const struct kext_ent *k, const char *routine)
+{
+	struct thread *th = nke__current_thread();
+	char buf[256];
+
+	if (nke__locks_held(th) == 0)
+		return;
+	nke__report("lock-held-at-return", "%s: %s routine returned holding %s", k->ke_name,
+	            routine, nke__locks_held_describe(th, buf, sizeof(buf)));
+}
+
+/*
+ * Validate a kmod_info_t as the loader would find it in a module.  Strings
+ * must be terminated inside their arrays; the start routine is mandatory
+ * (OSKext::start() calls it unconditionally), the stop routine is not.
+ */
+static int
+kext_valid(const kmod_info_t *ki)
+{
+	if (ki == NULL || ki->info_version != KMOD_INFO_VERSION || ki->start == NULL)
+		return 0;
+	if (memchr(ki->name, '\0', sizeof(ki->name)) == NULL || ki->name[0] == '\0')
+		return 0;
+	if (memchr(ki->version, '\0', sizeof(ki->version)) == NULL)
+		return 0;
+	return 1;
+}
+
+/*
+ * NKE-DIVERGENCE: kmod_info->reference_list stays NULL (XNU links the
+ * kmod_info of every OSBundleLibraries dependency there; nkesim has no
+ * dependency kexts), and address/size/hdr_size stay as the module has them.
+ * EEXIST (another started kext has the same bundle identifier) and EINVAL
+ * (a malformed kmod_info, or no start routine) are refusals before any code
+ * of the kext runs, as kextload's would be.
+ */
+NKE_KPI int
+NKS_kext_start(void *kmod_info, nks_u32 *kext_id, nks_i32 *result)
+{
+	kmod_info_t *ki = kmod_info;
+	struct kext_ent *k;
+	kern_return_t kr;
+	uint32_t prev;
+	unsigned i;
+
+	if (kext_id != NULL)
+		*kext_id = 0;
+	if (result != NULL)
+		*result = 0;
+	kext_sync();
+	if (!kext_valid(ki))
+		return EINVAL;
+	for (i = 0; i < kext_nreg; i++)
+		if (kext_reg[i].ke_state == KS_STARTED &&
+		    strcmp(kext_reg[i].ke_name, ki->name) == 0)
+			return EEXIST;
+	if (kext_nreg == KEXT_REG_MAX)
+		return ENOMEM;
+
+	k = &kext_reg[kext_nreg++];
+	memset(k, 0, sizeof(*k));
+	k->ke_id = kext_nreg;
+	k->ke_ki = ki;
+	strlcpy(k->ke_name, ki->name, sizeof(k->ke_name));
+	strlcpy(k->ke_version, ki->version, sizeof(k->ke_version));
+	/* What OSKext::load() stamps before the start routine runs. */
+	ki->id = k->ke_id;
+	ki->reference_count = 0;
+	ki->reference_list = NULL;
+	/* Until the routine returns success the kext is not started. */
+	k->ke_state = KS_FAILED;
+
+	/* This also gives OSKextLib.c the new load tag (see kext_sync). */
+	prev = kext_make_current(k->ke_id);
+	kr = ki->start(ki, NULL);
+	kext_check_locks(k, "start");
+	(void)kext_make_current(prev);
+
+	if (kr != KERN_SUCCESS) {
+		if (result != NULL)
+			*result = kr;
+		return ECANCELED;
+	}
+	k->ke_state = KS_STARTED;
+	if (kext_id != NULL)
+		*kext_id = k->ke_id;
+	return 0;
+}
+
+/*
+ * OSKext::stop() refuses without calling the routine while the kext is
+ * retained (OSKextRetainKextWithLoadTag without the matching release); the
+ * caller sees kOSKextReturnInUse in *result.  OSKextLib.c does not show its
+ * retain counts, so probe with a release that is undone at once.
+ */
+static int
+kext_retained(uint32_t id)
+{
+	if (OSKextReleaseKextWithLoadTag(id) != kOSReturnSuccess)
+		return 0;
+	(void)OSKextRetainKextWithLoadTag(id);
+	return 1;
+}
+
+NKE_KPI int
+NKS_kext_stop(nks_u32 kext_id, nks_i32 *result)
+{
+	struct kext_ent *k;
+	kern_return_t kr;
+	uint32_t prev;
+
+	if (result != NULL)
+		*result = 0;
+	kext_sync();
+	k = kext_lookup(kext_id);
+	if (k == NULL || k->ke_state != KS_STARTED)
+		return ENOENT;
+	if (kext_retained(k->ke_id)) {
+		if (result != NULL)
+			*result = kOSKextReturnInUse;
+		return EBUSY;
+	}
+	if (k->ke_ki->stop == NULL) {
+		k->ke_state = KS_STOPPED;
+		return 0;
+	}
+
+	prev = kext_make_current(k->ke_id);
+	kr = k->ke_ki->stop(k->ke_ki, NULL);
+	kext_check_locks(k, "stop");
+	(void)kext_make_current(prev);
+
+	if (kr != KERN_SUCCESS) {
+		if (result != NULL)
+			*result = kr;
+		return EBUSY;
+	}
+	k->ke_state = KS_STOPPED;
+	return 0;
+}
+
+NKE_KPI const char *
+NKS_kext_name(nks_u32 kext_id)
+{
+	struct kext_ent *k;
+
+	kext_sync();
+	k = kext_lookup(kext_id);
+	return k != NULL && k->ke_state == KS_STARTED ? k->ke_name : NULL;
+}
+
+NKE_KPI const char *
+NKS_kext_version(nks_u32 kext_id)
+{
+	struct kext_ent *k;
+
+	kext_sync();
+	k = kext_lookup(kext_id);
+	return k != NULL && k->ke_state == KS_STARTED ? k->ke_version : NULL;
+}
