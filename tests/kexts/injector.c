@@ -18,7 +18,7 @@
 #include <net/kpi_interfacefilter.h>
 #include <netinet/in.h>
 
-#define MAX_IFS 16
+#define MAX_IFS  16
 #define TAG_TYPE 7
 
 kern_return_t injector_start(kmod_info_t *ki, void *d);
@@ -102,7 +102,7 @@ in_output(void *cookie, ifnet_t ifp, protocol_family_t proto, mbuf_t *data)
 	ihl = (size_t)(ip[0] & 0x0f) << 2;
 	if (mbuf_copydata(*data, ETHER_HDR_LEN + ihl + 13, 1, &flags) != 0)
 		return 0;
-	if ((flags & 0x12) != 0x02)	/* SYN without ACK */
+	if ((flags & 0x12) != 0x02) /* SYN without ACK */
 		return 0;
 	if (mbuf_dup(*data, MBUF_DONTWAIT, &copy) != 0)
 		return 0;
@@ -126,7 +126,7 @@ in_detached(void *cookie, ifnet_t ifp)
 }
 
 static struct iff_filter flt = {
-	NULL, "injector.iff", 0, in_input, in_output, NULL, NULL, in_detached,
+    NULL, "injector.iff", 0, in_input, in_output, NULL, NULL, in_detached,
 };
 
 kern_return_t
@@ -138,7 +138,7 @@ injector_start(kmod_info_t *ki, void *d)
 	if (mbuf_tag_id_find("com.nkesim.test.injector", &tag_id) != 0)
 		return KERN_FAILURE;
 	if (ifnet_list_get(IFNET_FAMILY_ETHERNET, &list, &count) != 0)
-		return KERN_SUCCESS;	/* no Ethernet interface: nothing to do */
+		return KERN_SUCCESS; /* no Ethernet interface: nothing to do */
 	for (i = 0; i < count && n_refs < MAX_IFS; i++)
 		if (iflt_attach(list[i], &flt, &refs[n_refs]) == 0)
 			n_refs++;

@@ -52,7 +52,7 @@ sk_input(void *cookie, mbuf_t *data, int offset, u_int8_t protocol)
 	if (mbuf_tag_allocate(*data, tag_id, 1, 4, MBUF_DONTWAIT, &p) != 0)
 		return 0;
 	if (ipf_inject_input(*data, self) != 0)
-		return 0;	/* still ours: let it continue */
+		return 0; /* still ours: let it continue */
 	injected++;
 	return EJUSTRETURN;
 }

@@ -37,7 +37,7 @@ pt_iff_input(void *cookie, ifnet_t ifp, protocol_family_t proto, mbuf_t *data, c
 	c_iff_in++;
 #ifdef PASSTHRU_VERBOSE
 	printf("%s: iff_input %s%u proto %u len %lu\n", PASSTHRU_NAME, ifnet_name(ifp),
-	    ifnet_unit(ifp), proto, (unsigned long)mbuf_pkthdr_len(*data));
+	       ifnet_unit(ifp), proto, (unsigned long)mbuf_pkthdr_len(*data));
 #endif
 	return 0;
 }
@@ -48,7 +48,7 @@ pt_iff_output(void *cookie, ifnet_t ifp, protocol_family_t proto, mbuf_t *data)
 	c_iff_out++;
 #ifdef PASSTHRU_VERBOSE
 	printf("%s: iff_output %s%u proto %u len %lu\n", PASSTHRU_NAME, ifnet_name(ifp),
-	    ifnet_unit(ifp), proto, (unsigned long)mbuf_pkthdr_len(*data));
+	       ifnet_unit(ifp), proto, (unsigned long)mbuf_pkthdr_len(*data));
 #endif
 	return 0;
 }
@@ -65,7 +65,7 @@ pt_ipf_input(void *cookie, mbuf_t *data, int offset, u_int8_t protocol)
 	c_ipf_in++;
 #ifdef PASSTHRU_VERBOSE
 	printf("%s: ipf_input proto %u offset %d len %lu\n", PASSTHRU_NAME, protocol, offset,
-	    (unsigned long)mbuf_pkthdr_len(*data));
+	       (unsigned long)mbuf_pkthdr_len(*data));
 #endif
 	return 0;
 }
@@ -87,13 +87,13 @@ pt_ipf_detach(void *cookie)
 }
 
 static struct iff_filter pt_iff = {
-	NULL, PASSTHRU_NAME ".iff", 0, pt_iff_input, pt_iff_output, NULL, NULL, pt_iff_detached,
+    NULL, PASSTHRU_NAME ".iff", 0, pt_iff_input, pt_iff_output, NULL, NULL, pt_iff_detached,
 };
 static struct ipf_filter pt_ipf4 = {
-	&ipf4_gone, PASSTHRU_NAME ".ipf4", pt_ipf_input, pt_ipf_output, pt_ipf_detach,
+    &ipf4_gone, PASSTHRU_NAME ".ipf4", pt_ipf_input, pt_ipf_output, pt_ipf_detach,
 };
 static struct ipf_filter pt_ipf6 = {
-	&ipf6_gone, PASSTHRU_NAME ".ipf6", pt_ipf_input, pt_ipf_output, pt_ipf_detach,
+    &ipf6_gone, PASSTHRU_NAME ".ipf6", pt_ipf_input, pt_ipf_output, pt_ipf_detach,
 };
 
 kern_return_t
@@ -113,7 +113,7 @@ passthru_start(kmod_info_t *ki, void *d)
 	if (ipf_addv6(&pt_ipf6, &ipf6_ref) == 0)
 		ipf6_on = 1;
 	printf("%s: started (%s), %u interface filters, ipv4 %d, ipv6 %d\n", PASSTHRU_NAME,
-	    ki->name, n_iff, ipf4_on, ipf6_on);
+	       ki->name, n_iff, ipf4_on, ipf6_on);
 	return KERN_SUCCESS;
 }
 
@@ -134,6 +134,6 @@ passthru_stop(kmod_info_t *ki, void *d)
 	if (n_iff_detached < n_iff || (ipf4_on && !ipf4_gone) || (ipf6_on && !ipf6_gone))
 		return EBUSY;
 	printf("%s: stopped: iff_input %lu, iff_output %lu, ipf_input %lu, ipf_output %lu\n",
-	    PASSTHRU_NAME, c_iff_in, c_iff_out, c_ipf_in, c_ipf_out);
+	       PASSTHRU_NAME, c_iff_in, c_iff_out, c_ipf_in, c_ipf_out);
 	return KERN_SUCCESS;
 }

@@ -79,6 +79,7 @@ same_stop(kmod_info_t *ki, void *d)
 	}
 	if (!gone)
 		return EBUSY;
-	printf("%s: counted %lu %s packets\n", label, packets, SAME_OUTPUT ? "outbound" : "inbound");
+	printf("%s: counted %lu %s packets\n", label, packets,
+	       SAME_OUTPUT ? "outbound" : "inbound");
 	return KERN_SUCCESS;
 }

@@ -77,7 +77,7 @@ sw_input(void *cookie, mbuf_t *data, int offset, u_int8_t protocol)
 	if (is_ours(*data))
 		return 0;
 	if (mbuf_tag_allocate(*data, tag_id, TAG_TYPE, 4, MBUF_DONTWAIT, &p) != 0)
-		return 0;	/* cannot mark it: let it through untouched */
+		return 0; /* cannot mark it: let it through untouched */
 	mbuf_setnextpkt(*data, NULL);
 	if (q_tail != NULL)
 		mbuf_setnextpkt(q_tail, *data);
@@ -138,6 +138,6 @@ swallow_stop(kmod_info_t *ki, void *d)
 	if (!gone4 || !gone6)
 		return EBUSY;
 	printf("swallow: swallowed %lu, re-injected %lu, lost %lu\n", swallowed, reinjected,
-	    inject_failed);
+	       inject_failed);
 	return KERN_SUCCESS;
 }
