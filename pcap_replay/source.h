@@ -56,6 +56,9 @@ struct nkr_srcif {
 	struct nks_ifaddr si_addrs[NKR_MAX_LOCAL];
 	int si_linktype;		/* LINKTYPE_* of the capture it came from */
 	const char *si_linkname;	/* "EN10MB", "NULL", "LINUX_SLL2", ... */
+	char si_capname[64];		/* the capture's own name for it (pcapng
+					   if_name, PKTAP pth_ifname; non-printable
+					   bytes as '?'), "" if none */
 };
 
 /* One frame, ready for NKS_frame (fr_ifindex is an index into the source's
@@ -95,11 +98,25 @@ uint64_t nkr_source_records(const struct nkr_source *src);
 uint64_t nkr_source_skipped(const struct nkr_source *src, const char **last_reason);
 
 /*
- * One line for the run summary saying how directions were decided, e.g.
- * "direction: pcapng epb_flags" or "direction: heuristic, local 10.0.0.2
- * (in every flow), 2001:db8::2 (in every flow)".
+ * One line for the run summary saying how directions were decided: the
+ * rules used with their frame counts (the look-ahead window's after open,
+ * every frame read so far later), the local addresses and MACs and why
+ * they were chosen, and the checksum offload, e.g.
+ *   "direction: heuristic (117); local 192.168.1.2 (in every flow, sent the
+ *   first SYN); local MAC 00:11:22:33:44:55 on en0 (source of frames from a
+ *   local address); checksum offload: none detected"
+ * The string stays valid until the next call or nkr_source_close().
  */
 const char *nkr_source_direction_summary(const struct nkr_source *src);
+
+/*
+ * One line describing the simulated interfaces: name, link type, addresses,
+ * MAC, MTU, and why a name was made up, e.g.
+ *   "interfaces: eth0 (EN10MB, ...), en0 (EN10MB, captured as
+ *   "\Device\NPF_{...}": not a BSD interface name, ...)"
+ * Valid until the next call or nkr_source_close().
+ */
+const char *nkr_source_interface_summary(const struct nkr_source *src);
 
 void nkr_source_close(struct nkr_source *src);
 
