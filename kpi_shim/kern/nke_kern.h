@@ -80,6 +80,10 @@ void nke__services_init(void);
 void nke__services_fini(void);
 void nke__services_stats(struct nks_stats *st);
 
+/* The simulated network stack (net_sim.c): interfaces, filters, IP. */
+void nke__net_init(void);
+void nke__net_fini(void);
+
 /* --- Kernel services (kern_synch.c, locks.c, kern_proc.c, ...) -------- */
 
 struct thread;

@@ -32,6 +32,7 @@ NKS_init(const struct nks_hostops *ops)
 	nke__clock_uptime_ns = 0;
 	nke__services_init();
 	nke__mbuf_init();
+	nke__net_init();
 	return 0;
 }
 
@@ -40,6 +41,7 @@ NKS_fini(void)
 {
 	if (nke__hostops == NULL)
 		return;
+	nke__net_fini();
 	nke__mbuf_fini();
 	nke__services_fini();
 	nke__hostops = NULL;

@@ -1,0 +1,835 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * net_sim.c - the simulated host's packet plumbing (kernel world): the
+ * host's NKS_frame() and NKS_netstats(), the copy of each captured frame
+ * into pooled mbufs, emissions (ho_emit) and verdicts (ho_verdict), the
+ * bracket around every filter callback (current kext, lock balance, chain
+ * sanity), and the subsystem's init/fini.
+ *
+ * Identity: a packet no kext changed leaves the simulated host byte for
+ * byte as captured.  While a frame is processed synchronously its captured
+ * bytes are at hand (struct nke_pktinfo), so emitting an unchanged packet
+ * is a comparison and, when equal, the captured bytes themselves; nothing
+ * is compared, copied or formatted when the host installed no ho_emit and
+ * no ho_verdict.
+ */
+#include <sys/cdefs.h>
+#include <sys/types.h>
+#include <sys/errno.h>
+#include <string.h>
+#include <libkern/OSKextLib.h>
+
+#include "net_internal.h"
+
+struct nks_netstats nke__netstats;
+u_int64_t nke__cur_index;
+struct __ifnet *nke__cur_ifp;
+int nke__net_busy;
+int nke__net_nest;
+
+/* Reusable linearisation buffer for emissions (grown on demand). */
+static u_int8_t *emit_buf;
+static size_t emit_cap;
+
+/* --- Hashes and chain helpers ------------------------------------------------ */
+
+#define FNV_OFF   0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static u_int64_t
+fnv_bytes(u_int64_t h, const u_int8_t *p, size_t n)
+{
+	while (n-- > 0) {
+		h ^= *p++;
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+u_int64_t
+nke__hash(struct __mbuf *m, u_int32_t off, u_int32_t len)
+{
+	u_int64_t h = FNV_OFF;
+
+	for (; m != NULL && len > 0; m = m->m_next) {
+		u_int32_t n = (u_int32_t)m->m_len;
+
+		if (off >= n) {
+			off -= n;
+			continue;
+		}
+		n -= off;
+		if (n > len)
+			n = len;
+		h = fnv_bytes(h, (const u_int8_t *)m->m_data + off, n);
+		len -= n;
+		off = 0;
+	}
+	return h;
+}
+
+/* Bytes the chain really holds (pkthdr.len may lie after a kext's edits). */
+static u_int32_t
+pkt_len(struct __mbuf *m)
+{
+	size_t l = nke__m_length(m);
+
+	if ((m->m_flags & M_PKTHDR) && (size_t)m->m_pkthdr.len < l && m->m_pkthdr.len >= 0)
+		l = (size_t)m->m_pkthdr.len;
+	return (u_int32_t)l;
+}
+
+int
+nke__chain_equal(struct __mbuf *m, const u_int8_t *p, u_int32_t len)
+{
+	for (; m != NULL && len > 0; m = m->m_next) {
+		u_int32_t n = (u_int32_t)m->m_len;
+
+		if (n > len)
+			n = len;
+		if (n > 0 && memcmp(m->m_data, p, n) != 0)
+			return 0;
+		p += n;
+		len -= n;
+	}
+	return len == 0;
+}
+
+static u_int8_t *
+emit_reserve(size_t n)
+{
+	if (n > emit_cap) {
+		size_t cap = n < 4096 ? 4096 : n;
+		u_int8_t *b = NKH_alloc(NKS_ALLOC_KERNEL, cap);
+
+		if (b == NULL)
+			return NULL;
+		NKH_free(emit_buf, emit_cap);
+		emit_buf = b;
+		emit_cap = cap;
+	}
+	return emit_buf;
+}
+
+/* --- Filter callbacks ----------------------------------------------------------- */
+
+void
+nke__cb_enter(struct nke_cb *cb, u_int32_t kext, const char *filter)
+{
+	cb->cb_prev_kext = nke__kext_switch(kext);
+	cb->cb_locks = nke__locks_held(nke__current_thread());
+	cb->cb_filter = filter;
+}
+
+void
+nke__cb_leave(struct nke_cb *cb)
+{
+	struct thread *th = nke__current_thread();
+	u_int32_t kext = nke__kext_current_id();
+
+	if (nke__locks_held(th) > cb->cb_locks) {
+		char buf[256];
+
+		nke__report("lock-held-at-return", "%s: filter \"%s\" returned holding %s",
+		            nke__kext_name_of(kext) != NULL ? nke__kext_name_of(kext) : "?",
+		            cb->cb_filter != NULL ? cb->cb_filter : "",
+		            nke__locks_held_describe(th, buf, sizeof(buf)));
+	}
+	(void)nke__kext_switch(cb->cb_prev_kext);
+}
+
+/* --- Verdicts ---------------------------------------------------------------------- */
+
+void
+nke__verdict(u_int32_t hook, u_int32_t dir, struct __ifnet *ifp, u_int32_t kext, const char *filter,
+             int result, struct __mbuf *orig, struct __mbuf *m, u_int32_t moff, const char *detail)
+{
+	const struct nks_hostops *ho = nke__hostops;
+	struct nks_verdict vd;
+	struct __mbuf *ref = m != NULL ? m : orig;
+
+	if (ho == NULL || ho->ho_verdict == NULL)
+		return;
+	memset(&vd, 0, sizeof(vd));
+	vd.vd_index = nke__cur_index;
+	vd.vd_hook = hook;
+	vd.vd_dir = dir;
+	vd.vd_ifname = ifp != NULL ? ifp->if_xname : NULL;
+	vd.vd_kext = hook == NKS_HOOK_STACK ? NULL : nke__kext_name_of(kext);
+	vd.vd_filter = filter;
+	vd.vd_result = result;
+	vd.vd_detail = detail;
+	/* orig may be gone (kept and freed by the filter): read only m. */
+	if (m != NULL && nke__m_live(m) && (m->m_flags & M_PKTHDR)) {
+		u_int32_t len = pkt_len(m);
+
+		if (NKE_PC(m)->pc_index != 0)
+			vd.vd_index = NKE_PC(m)->pc_index;
+		if (NKE_PC(m)->pc_flags & NKE_PC_INJECTED)
+			vd.vd_flags |= NKS_VD_INJECTED;
+		if (NKE_PC(m)->pc_flags & NKE_PC_TRUNC)
+			vd.vd_flags |= NKS_VD_TRUNCATED;
+		if (len > moff) {
+			vd.vd_len = len - moff;
+			vd.vd_hash = nke__hash(m, moff, vd.vd_len);
+		}
+	}
+	if (orig != NULL && ref != orig)
+		vd.vd_flags |= NKS_VD_REPLACED;
+	ho->ho_verdict(ho->ho_arg, &vd);
+}
+
+/* --- Emissions ---------------------------------------------------------------------- */
+
+static void
+emit(struct __ifnet *ifp, u_int32_t dir, u_int64_t index, u_int32_t flags, u_int32_t family,
+     const u_int8_t *data, u_int32_t len, u_int32_t missing)
+{
+	const struct nks_hostops *ho = nke__hostops;
+	struct nks_emit em;
+
+	if (ifp->if_parent != NULL)
+		ifp = ifp->if_parent;
+	memset(&em, 0, sizeof(em));
+	em.em_index = index;
+	em.em_time_ns = nke__clock_calendar_ns;
+	em.em_ifindex = ifp->if_index;
+	em.em_ifname = ifp->if_xname;
+	em.em_dir = dir;
+	em.em_flags = flags;
+	if (index == 0)
+		em.em_flags |= NKS_EMIT_INJECTED;
+	em.em_family = family;
+	em.em_len = len;
+	em.em_wirelen = len + missing;
+	em.em_data = data;
+	if (dir == NKS_DIR_IN)
+		nke__netstats.ns_emitted_in++;
+	else
+		nke__netstats.ns_emitted_out++;
+	ho->ho_emit(ho->ho_arg, &em);
+}
+
+static u_int32_t
+family_of_version(u_int8_t vbyte)
+{
+	switch (vbyte >> 4) {
+	case 4:
+		return NKS_FAMILY_INET;
+	case 6:
+		return NKS_FAMILY_INET6;
+	default:
+		return 0;
+	}
+}
+
+static u_int32_t
+pkt_emit_flags(struct __mbuf *m, const struct nke_pktinfo *pi)
+{
+	u_int32_t f = 0;
+
+	if ((NKE_PC(m)->pc_flags & NKE_PC_INJECTED) ||
+	    (pi != NULL && (pi->pi_flags & NKE_PI_INJECTED)))
+		f |= NKS_EMIT_INJECTED;
+	if ((NKE_PC(m)->pc_flags & NKE_PC_TRUNC) || (pi != NULL && (pi->pi_flags & NKE_PI_TRUNC)))
+		f |= NKS_EMIT_TRUNCATED;
+	return f;
+}
+
+static u_int32_t
+pkt_missing(struct __mbuf *m, const struct nke_pktinfo *pi)
+{
+	if (pi != NULL && (pi->pi_flags & NKE_PI_TRUNC) && pi->pi_wirelen > pi->pi_framelen)
+		return pi->pi_wirelen - pi->pi_framelen;
+	return (NKE_PC(m)->pc_flags & NKE_PC_TRUNC) ? NKE_PC(m)->pc_wirelen : 0;
+}
+
+static u_int64_t
+pkt_index(struct __mbuf *m, const struct nke_pktinfo *pi)
+{
+	if (NKE_PC(m)->pc_index != 0)
+		return NKE_PC(m)->pc_index;
+	return pi != NULL ? pi->pi_index : 0;
+}
+
+/*
+ * Is the unframed packet m (length len) the captured frame's, unchanged?
+ * Link padding trimmed by ip_input and a truncated record's missing tail
+ * both count as unchanged.
+ */
+static int
+unchanged_l3(struct __mbuf *m, u_int32_t len, const struct nke_pktinfo *pi)
+{
+	u_int32_t caplen;
+
+	if (pi == NULL || !(pi->pi_flags & NKE_PI_CAPTURED) || pi->pi_frame == NULL ||
+	    (pi->pi_flags & (NKE_PI_INJECTED | NKE_PI_L2CHANGED)) ||
+	    (NKE_PC(m)->pc_flags & NKE_PC_INJECTED))
+		return 0;
+	if (pi->pi_framelen < pi->pi_l2len)
+		return 0;
+	caplen = pi->pi_framelen - pi->pi_l2len;
+	if (len > caplen || (len + pi->pi_trimmed != caplen && len != caplen))
+		return 0;
+	return nke__chain_equal(m, pi->pi_frame + pi->pi_l2len, len);
+}
+
+/* Emit an unframed packet (data at the network header) in pi's interface framing. */
+static void
+emit_l3(struct __mbuf *m, struct nke_pktinfo *pi, u_int32_t dir)
+{
+	struct __ifnet *ifp = pi->pi_ifp;
+	u_int32_t len, hl = 0, family = 0, i;
+	u_int8_t *b;
+	u_int8_t vbyte = 0;
+
+	if (m == NULL || ifp == NULL || !(m->m_flags & M_PKTHDR))
+		return;
+	len = pkt_len(m);
+	if (len > 0)
+		nke__m_copydata(m, 0, 1, &vbyte);
+	if (unchanged_l3(m, len, pi)) {
+		family = ifp->if_nkstype == NKS_IFT_ETHER ? 0 : family_of_version(vbyte);
+		emit(ifp, dir, pkt_index(m, pi), pkt_emit_flags(m, pi), family, pi->pi_frame,
+		     pi->pi_framelen, pkt_missing(m, pi));
+		return;
+	}
+	b = emit_reserve(len + NKE_ETHER_HDR + 4 * NKE_VLAN_MAXTAGS);
+	if (b == NULL)
+		return;
+	if (ifp->if_nkstype == NKS_IFT_ETHER) {
+		u_int8_t eh[NKE_ETHER_HDR];
+		const u_int8_t *tags = NULL;
+		u_int32_t ntags = 0;
+
+		if ((pi->pi_flags & NKE_PI_HASLHDR) && pi->pi_lhdrlen == NKE_ETHER_HDR) {
+			memcpy(eh, pi->pi_lhdr, NKE_ETHER_HDR);
+		} else {
+			u_int32_t pf = (vbyte >> 4) == 6 ? NKE_AF_INET6 : NKE_AF_INET;
+
+			nke__ether_synth(ifp, m, pf, dir, eh);
+		}
+		if (NKE_IS_VLAN(ifp)) {
+			if (pi->pi_ntags > 0) {
+				tags = pi->pi_tags;
+				ntags = pi->pi_ntags;
+			} else {
+				tags = ifp->if_tags;
+				ntags = ifp->if_ntags;
+			}
+		}
+		memcpy(b, eh, 12);
+		hl = 12;
+		for (i = 0; i < ntags; i++, hl += 4)
+			memcpy(b + hl, tags + 4 * i, 4);
+		memcpy(b + hl, eh + 12, 2);
+		hl += 2;
+	} else {
+		family = family_of_version(vbyte);
+	}
+	nke__m_copydata(m, 0, (int)len, b + hl);
+	emit(ifp, dir, pkt_index(m, pi), pkt_emit_flags(m, pi), family, b, hl + len,
+	     pkt_missing(m, pi));
+}
+
+void
+nke__emit_in(struct __mbuf *m, struct nke_pktinfo *pi)
+{
+	if (!nke__emit_on() || (pi->pi_flags & (NKE_PI_LOOP | NKE_PI_NOEMIT)))
+		return;
+	emit_l3(m, pi, NKS_DIR_IN);
+}
+
+void
+nke__emit_out(struct __mbuf *m, struct __ifnet *ifp, struct nke_pktinfo *pi)
+{
+	u_int32_t len, hl, family = 0, i, ntags = 0, dir = NKS_DIR_OUT;
+	const u_int8_t *tags = NULL;
+	u_int8_t *b;
+
+	if (!nke__emit_on() || m == NULL || !(m->m_flags & M_PKTHDR))
+		return;
+	len = pkt_len(m);
+	if (ifp->if_nkstype == NKS_IFT_ETHER) {
+		if (len < NKE_ETHER_HDR)
+			return;
+		if (NKE_IS_VLAN(ifp)) {
+			if (pi != NULL && pi->pi_ntags > 0) {
+				tags = pi->pi_tags;
+				ntags = pi->pi_ntags;
+			} else {
+				tags = ifp->if_tags;
+				ntags = ifp->if_ntags;
+			}
+		}
+		b = emit_reserve(len + 4 * ntags);
+		if (b == NULL)
+			return;
+		nke__m_copydata(m, 0, 12, b);
+		hl = 12;
+		for (i = 0; i < ntags; i++, hl += 4)
+			memcpy(b + hl, tags + 4 * i, 4);
+		nke__m_copydata(m, 12, (int)(len - 12), b + hl);
+		len = hl + len - 12;
+	} else {
+		u_int32_t af;
+
+		if (len < 4)
+			return;
+		b = emit_reserve(len);
+		if (b == NULL)
+			return;
+		nke__m_copydata(m, 0, 4, &af);
+		family = af == NKE_AF_INET    ? NKS_FAMILY_INET
+		         : af == NKE_AF_INET6 ? NKS_FAMILY_INET6
+		                              : 0;
+		nke__m_copydata(m, 4, (int)(len - 4), b);
+		len -= 4;
+		if (pi != NULL && (pi->pi_flags & NKE_PI_CAPTURED) && pi->pi_dir != 0)
+			dir = pi->pi_dir; /* lo0 frames keep their captured direction */
+	}
+	if (pi != NULL && (pi->pi_flags & NKE_PI_CAPTURED) && pi->pi_frame != NULL &&
+	    !(pi->pi_flags & NKE_PI_INJECTED) && !(NKE_PC(m)->pc_flags & NKE_PC_INJECTED) &&
+	    len <= pi->pi_framelen && pi->pi_framelen - len <= 64 &&
+	    memcmp(b, pi->pi_frame, len) == 0) {
+		/* Unchanged: the captured frame, link padding included. */
+		b = (u_int8_t *)(uintptr_t)pi->pi_frame;
+		len = pi->pi_framelen;
+	}
+	emit(ifp, dir, pkt_index(m, pi), pkt_emit_flags(m, pi), family, b, len, pkt_missing(m, pi));
+}
+
+void
+nke__emit_copy(struct __mbuf *copy, struct __ifnet *ifp, u_int32_t dir)
+{
+	struct nke_pktctx *pc = NKE_PC(copy);
+	u_int32_t flags = 0, family = 0;
+
+	if (!nke__emit_on())
+		return;
+	if (pc->pc_flags & NKE_PC_TRUNC)
+		flags |= NKS_EMIT_TRUNCATED;
+	if (ifp->if_nkstype != NKS_IFT_ETHER && copy->m_len > 0)
+		family = family_of_version(*(const u_int8_t *)copy->m_data);
+	emit(ifp, dir, pc->pc_index, flags, family, (const u_int8_t *)copy->m_data,
+	     (u_int32_t)copy->m_len, (pc->pc_flags & NKE_PC_TRUNC) ? pc->pc_wirelen : 0);
+}
+
+void
+nke__stack_drop(struct __mbuf *m, u_int32_t dir, struct nke_pktinfo *pi, const char *reason)
+{
+	if (pi != NULL && pi->pi_origs != NULL) {
+		/* A reassembled datagram: what was captured were its fragments. */
+		if (nke__vd_on())
+			nke__verdict(NKS_HOOK_STACK, dir, pi->pi_ifp, 0, NULL, 0, NULL, m, 0,
+			             reason);
+		nke__origs_emit(pi, dir);
+		if (m != NULL)
+			nke__m_freem(m);
+		return;
+	}
+	if (nke__vd_on())
+		nke__verdict(NKS_HOOK_STACK, dir, pi != NULL ? pi->pi_ifp : NULL, 0, NULL, 0, NULL,
+		             m, 0, reason);
+	if (m == NULL)
+		return;
+	if (dir == NKS_DIR_OUT && pi != NULL && pi->pi_nsum > 0 && nke__emit_on())
+		/* A captured packet dropped after its checksums were set pending. */
+		(void)nke__restore_captured_sums(m, pi, 1);
+	if (pi != NULL && nke__emit_on() && !(pi->pi_flags & (NKE_PI_INJECTED | NKE_PI_NOEMIT)) &&
+	    !(NKE_PC(m)->pc_flags & NKE_PC_INJECTED) && NKE_PC(m)->pc_index != 0 &&
+	    !((pi->pi_flags & NKE_PI_LOOP) && dir == NKS_DIR_IN))
+		emit_l3(m, pi, dir);
+	nke__m_freem(m);
+}
+
+void
+nke__pi_from_mbuf(struct nke_pktinfo *pi, struct __mbuf *m, struct __ifnet *ifp)
+{
+	struct nke_pktctx *pc = NKE_PC(m);
+
+	memset(pi, 0, sizeof(*pi));
+	pi->pi_index = pc->pc_index;
+	pi->pi_ifp = ifp;
+	if (pc->pc_flags & NKE_PC_TRUNC)
+		pi->pi_flags |= NKE_PI_TRUNC;
+	if ((pc->pc_flags & NKE_PC_INJECTED) || pc->pc_index == 0)
+		pi->pi_flags |= NKE_PI_INJECTED;
+	if (pc->pc_flags & NKE_PC_LOOP)
+		pi->pi_flags |= NKE_PI_LOOP;
+	pi->pi_dir = (pc->pc_flags & NKE_PC_DIRIN) ? NKS_DIR_IN : NKS_DIR_OUT;
+}
+
+/* --- Frames in ------------------------------------------------------------------------- */
+
+/* One copy of the frame into pooled clusters, `lead` bytes of room in front. */
+static struct __mbuf *
+frame_to_mbuf(const u_int8_t *data, u_int32_t len, u_int32_t lead)
+{
+	struct __mbuf *m, *n, **tail;
+	u_int32_t total = len + lead, off = 0, first = 1;
+	u_int size;
+
+	size = total <= NKE_MCLBYTES      ? NKE_MCLBYTES
+	       : total <= NKE_MBIGCLBYTES ? NKE_MBIGCLBYTES
+	                                  : NKE_M16KCLBYTES;
+	m = nke__m_getcl(M_DONTWAIT, MT_DATA, 1, size);
+	if (m == NULL)
+		return NULL;
+	m->m_data += lead;
+	tail = &m;
+	n = m;
+	for (;;) {
+		u_int32_t room = (u_int32_t)(size - (first ? lead : 0));
+		u_int32_t k = len - off < room ? len - off : room;
+
+		memcpy(n->m_data, data + off, k);
+		n->m_len = (int32_t)k;
+		off += k;
+		if (off == len)
+			break;
+		tail = &n->m_next;
+		first = 0;
+		size = NKE_M16KCLBYTES;
+		n = nke__m_getcl(M_DONTWAIT, MT_DATA, 0, size);
+		if (n == NULL) {
+			nke__m_freem(m);
+			return NULL;
+		}
+		*tail = n;
+	}
+	m->m_pkthdr.len = (int32_t)len;
+	return m;
+}
+
+struct __mbuf *
+nke__frame_copy(const struct nke_pktinfo *pi)
+{
+	struct __mbuf *c;
+	struct nke_pktctx *pc;
+
+	if (pi->pi_frame == NULL || pi->pi_framelen > NKE_M16KCLBYTES)
+		return NULL;
+	c = frame_to_mbuf(pi->pi_frame, pi->pi_framelen, 0);
+	if (c == NULL)
+		return NULL;
+	pc = NKE_PC(c);
+	pc->pc_index = pi->pi_index;
+	pc->pc_flags = NKE_PC_COPY;
+	if (pi->pi_flags & NKE_PI_TRUNC) {
+		pc->pc_flags |= NKE_PC_TRUNC;
+		pc->pc_wirelen = pi->pi_wirelen - pi->pi_framelen;
+	}
+	if (pi->pi_dir == NKS_DIR_IN)
+		pc->pc_flags |= NKE_PC_DIRIN;
+	pc->pc_spare = pi->pi_l2len;
+	return c;
+}
+
+static void
+pi_init(struct nke_pktinfo *pi, const struct nks_frame *fr, struct __ifnet *ifp)
+{
+	memset(pi, 0, sizeof(*pi));
+	pi->pi_index = fr->fr_index;
+	pi->pi_flags = NKE_PI_CAPTURED;
+	pi->pi_dir = fr->fr_dir;
+	pi->pi_ifp = ifp;
+	pi->pi_frame = fr->fr_data;
+	pi->pi_framelen = fr->fr_caplen;
+	pi->pi_wirelen = fr->fr_wirelen > fr->fr_caplen ? fr->fr_wirelen : fr->fr_caplen;
+	if ((fr->fr_flags & NKS_FRAME_TRUNCATED) || fr->fr_wirelen > fr->fr_caplen)
+		pi->pi_flags |= NKE_PI_TRUNC;
+}
+
+static void
+pc_init(struct __mbuf *m, const struct nke_pktinfo *pi)
+{
+	struct nke_pktctx *pc = NKE_PC(m);
+
+	pc->pc_index = pi->pi_index;
+	if (pi->pi_flags & NKE_PI_TRUNC) {
+		pc->pc_flags |= NKE_PC_TRUNC;
+		pc->pc_wirelen = pi->pi_wirelen - pi->pi_framelen;
+	}
+	if (pi->pi_dir == NKS_DIR_IN)
+		pc->pc_flags |= NKE_PC_DIRIN;
+}
+
+/* A frame the stack cannot even take in: reported and emitted as it came. */
+static void
+frame_reject(struct __ifnet *ifp, const struct nks_frame *fr, const char *why)
+{
+	struct nke_pktinfo pi;
+
+	if (nke__vd_on())
+		nke__verdict(NKS_HOOK_STACK, fr->fr_dir, ifp, 0, NULL, 0, NULL, NULL, 0, why);
+	if (nke__emit_on()) {
+		pi_init(&pi, fr, ifp);
+		emit(ifp, fr->fr_dir, fr->fr_index,
+		     (pi.pi_flags & NKE_PI_TRUNC) ? NKS_EMIT_TRUNCATED : 0,
+		     ifp->if_nkstype == NKS_IFT_ETHER ? 0
+		     : fr->fr_caplen > 0              ? family_of_version(fr->fr_data[0])
+		                                      : 0,
+		     fr->fr_data, fr->fr_caplen, pi.pi_wirelen - fr->fr_caplen);
+	}
+}
+
+/* Length of the Ethernet header with its VLAN tags; 0 if the frame is too short. */
+static u_int32_t
+ether_l2len(const u_int8_t *f, u_int32_t len, u_int32_t *ntags)
+{
+	u_int32_t off = 12, n = 0;
+
+	for (;;) {
+		u_int16_t type;
+
+		if (len < off + 2)
+			return 0;
+		type = nke__be16(f + off);
+		if (type != NKE_ETYPE_VLAN && type != NKE_ETYPE_QINQ && type != NKE_ETYPE_QINQ2)
+			break;
+		if (n == NKE_VLAN_MAXTAGS)
+			break; /* deeper stacks: demux sees an unknown ethertype */
+		n++;
+		off += 4;
+	}
+	*ntags = n;
+	return off + 2;
+}
+
+static void
+frame_in(struct __ifnet *ifp, const struct nks_frame *fr)
+{
+	struct nke_pktinfo pi;
+	struct __mbuf *m;
+	u_int32_t hl = ifp->if_nkstype == NKS_IFT_ETHER ? NKE_ETHER_HDR : 4;
+
+	if (ifp->if_nkstype == NKS_IFT_ETHER && fr->fr_caplen < NKE_ETHER_HDR) {
+		nke__netstats.ns_bad++;
+		frame_reject(ifp, fr, "runt");
+		return;
+	}
+	pi_init(&pi, fr, ifp);
+	if (ifp->if_nkstype == NKS_IFT_ETHER) {
+		/* Two bytes of lead align the IP header, as drivers do (ETHER_ALIGN). */
+		m = frame_to_mbuf(fr->fr_data, fr->fr_caplen, 2);
+	} else {
+		u_int32_t af;
+
+		m = frame_to_mbuf(fr->fr_data, fr->fr_caplen, 16);
+		if (m != NULL) {
+			/* The 4-byte host-order family word lo0 and utun frames carry. */
+			switch (fr->fr_family != 0  ? fr->fr_family
+			        : fr->fr_caplen > 0 ? family_of_version(fr->fr_data[0])
+			                            : 0) {
+			case NKS_FAMILY_INET:
+				af = NKE_AF_INET;
+				break;
+			case NKS_FAMILY_INET6:
+				af = NKE_AF_INET6;
+				break;
+			default:
+				af = 0;
+				break;
+			}
+			m->m_data -= 4;
+			m->m_len += 4;
+			m->m_pkthdr.len += 4;
+			memcpy(m->m_data, &af, 4);
+		}
+	}
+	if (m == NULL) {
+		frame_reject(ifp, fr, "nomem");
+		return;
+	}
+	pc_init(m, &pi);
+	m->m_pkthdr.rcvif = ifp;
+	m->m_pkthdr.pkt_hdr = m->m_data;
+	m->m_data += hl;
+	m->m_len -= (int32_t)hl;
+	m->m_pkthdr.len -= (int32_t)hl;
+	ifp->if_stats.packets_in++;
+	ifp->if_stats.bytes_in += fr->fr_caplen;
+	if (ifp->if_nkstype == NKS_IFT_ETHER) {
+		u_int32_t ntags = 0, l2 = ether_l2len(fr->fr_data, fr->fr_caplen, &ntags);
+
+		if (ntags > 0)
+			nke__netstats.ns_vlan++;
+		if (l2 != 0)
+			nke__nbr_learn(ifp, fr->fr_data, fr->fr_caplen, l2, NKS_DIR_IN);
+	}
+	nke__dlil_input(ifp, m, &pi);
+}
+
+/* Outbound IP families by ethertype; 0 for others. */
+static int
+etype_family(u_int16_t type)
+{
+	return type == NKE_ETYPE_IP ? 4 : type == NKE_ETYPE_IPV6 ? 6 : 0;
+}
+
+static void
+frame_out(struct __ifnet *ifp, const struct nks_frame *fr)
+{
+	struct nke_pktinfo pi;
+	struct __mbuf *m;
+	u_int32_t l2 = 0, ntags = 0;
+	int family;
+
+	pi_init(&pi, fr, ifp);
+	if (ifp->if_nkstype == NKS_IFT_ETHER) {
+		u_int32_t i, vid = 0;
+
+		l2 = ether_l2len(fr->fr_data, fr->fr_caplen, &ntags);
+		if (l2 == 0) {
+			nke__netstats.ns_bad++;
+			frame_reject(ifp, fr, "runt");
+			return;
+		}
+		pi.pi_l2len = l2;
+		memcpy(pi.pi_lhdr, fr->fr_data, 12);
+		memcpy(pi.pi_lhdr + 12, fr->fr_data + l2 - 2, 2);
+		pi.pi_lhdrlen = NKE_ETHER_HDR;
+		pi.pi_flags |= NKE_PI_HASLHDR;
+		for (i = 0; i < ntags; i++)
+			vid |= nke__be16(fr->fr_data + 14 + 4 * i) & 0x0fff;
+		if (ntags > 0) {
+			nke__netstats.ns_vlan++;
+			memcpy(pi.pi_tags, fr->fr_data + 12, 4 * ntags);
+			pi.pi_ntags = ntags;
+			if (vid != 0) {
+				struct __ifnet *v = nke__vlan_ifnet(ifp, pi.pi_tags, ntags);
+
+				if (v != NULL) {
+					pi.pi_ifp = v;
+					nke__cur_ifp = v;
+				}
+			}
+		}
+		family = etype_family(nke__be16(fr->fr_data + l2 - 2));
+		nke__nbr_learn(ifp, fr->fr_data, fr->fr_caplen, l2, NKS_DIR_OUT);
+	} else {
+		family = fr->fr_family == NKS_FAMILY_INET    ? 4
+		         : fr->fr_family == NKS_FAMILY_INET6 ? 6
+		         : fr->fr_caplen > 0                 ? (int)(fr->fr_data[0] >> 4)
+		                                             : 0;
+		if (family != 4 && family != 6)
+			family = 0;
+	}
+	m = frame_to_mbuf(fr->fr_data, fr->fr_caplen, 32);
+	if (m == NULL) {
+		frame_reject(ifp, fr, "nomem");
+		return;
+	}
+	pc_init(m, &pi);
+	if (family == 0) {
+		/* Not IP: straight to the interface filters, as captured. */
+		u_int32_t pf = 0;
+
+		nke__netstats.ns_nonip++;
+		if (ifp->if_nkstype != NKS_IFT_ETHER) {
+			nke__stack_drop(m, NKS_DIR_OUT, &pi, "not-ip");
+			return;
+		}
+		if (nke__be16(fr->fr_data + l2 - 2) == NKE_ETYPE_ARP)
+			pf = NKE_AF_INET;
+		if (l2 > NKE_ETHER_HDR) {
+			/* Give the VLAN interface its own untagged framing. */
+			m->m_data += l2 - NKE_ETHER_HDR;
+			m->m_len -= (int32_t)(l2 - NKE_ETHER_HDR);
+			m->m_pkthdr.len -= (int32_t)(l2 - NKE_ETHER_HDR);
+			memcpy(m->m_data, pi.pi_lhdr, NKE_ETHER_HDR);
+		}
+		(void)nke__dlil_output(pi.pi_ifp, pf, m, 1, &pi);
+		return;
+	}
+	m->m_data += l2;
+	m->m_len -= (int32_t)l2;
+	m->m_pkthdr.len -= (int32_t)l2;
+	nke__transport_output_captured(m, family, &pi);
+}
+
+NKE_KPI void
+NKS_frame(const struct nks_frame *fr)
+{
+	struct __ifnet *ifp;
+	int proc = 0;
+
+	if (fr == NULL || nke__hostops == NULL)
+		return;
+	ifp = nke__ifnet_byindex(fr->fr_ifindex);
+	if (ifp == NULL || NKE_IS_VLAN(ifp) || (fr->fr_caplen > 0 && fr->fr_data == NULL)) {
+		nke__warn("frame-bad-interface", "record %llu: no interface with index %u",
+		          (unsigned long long)fr->fr_index, fr->fr_ifindex);
+		return;
+	}
+	nke__net_busy++;
+	nke__net_drain(); /* work queued by timers since the last frame */
+	nke__cur_index = fr->fr_index;
+	nke__cur_ifp = ifp;
+	if (fr->fr_dir == NKS_DIR_IN)
+		nke__netstats.ns_frames_in++;
+	else
+		nke__netstats.ns_frames_out++;
+	if ((fr->fr_flags & NKS_FRAME_TRUNCATED) || fr->fr_wirelen > fr->fr_caplen)
+		nke__netstats.ns_truncated++;
+	if (fr->fr_dir == NKS_DIR_OUT && fr->fr_pid >= 0) {
+		nke__proc_set_current(fr->fr_pid, 0, fr->fr_comm != NULL ? fr->fr_comm : "", 0, 0);
+		proc = 1;
+	}
+	/* lo0 traffic leaves and comes back: the output path, then re-input. */
+	if (fr->fr_dir == NKS_DIR_IN && ifp != nke__lo_ifp)
+		frame_in(ifp, fr);
+	else
+		frame_out(ifp, fr);
+	if (proc)
+		nke__proc_reset_current();
+	nke__net_drain();
+	nke__cur_index = 0;
+	nke__cur_ifp = NULL;
+	nke__net_busy--;
+}
+
+NKE_KPI void
+NKS_netstats(struct nks_netstats *ns)
+{
+	if (ns == NULL)
+		return;
+	if (nke__hostops == NULL) {
+		memset(ns, 0, sizeof(*ns));
+		return;
+	}
+	*ns = nke__netstats;
+}
+
+/* --- Subsystem ----------------------------------------------------------------------- */
+
+void
+nke__net_init(void)
+{
+	memset(&nke__netstats, 0, sizeof(nke__netstats));
+	nke__cur_index = 0;
+	nke__net_busy = 0;
+	nke__net_nest = 0;
+	emit_buf = NULL;
+	emit_cap = 0;
+	nke__ifnet_init();
+	nke__kev_init();
+	nke__dlil_init();
+	nke__proto_init();
+	nke__reass_init();
+}
+
+void
+nke__net_fini(void)
+{
+	nke__reass_fini();
+	nke__dlil_fini();
+	nke__ipf_fini();
+	nke__iflt_fini();
+	nke__kev_fini();
+	nke__ifnet_fini();
+	NKH_free(emit_buf, emit_cap);
+	emit_buf = NULL;
+	emit_cap = 0;
+}
