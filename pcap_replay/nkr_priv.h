@@ -232,6 +232,13 @@ struct nkr_source {
 struct nkr_source *nkr__source_open_fp(FILE *fp, int own, const char *path, const char *name,
     const struct nkr_source_opts *opts, struct nkr_err *err);
 
+/* A window entry's bytes (empty records may have no arena behind them). */
+static inline const uint8_t *
+nkr__went_data(const struct nkr_source *src, const struct nkr__went *w)
+{
+	return src->sr_arena != NULL ? src->sr_arena + w->we_off : (const uint8_t *)"";
+}
+
 /* "NAME: " + message, into src->sr_err; returns -1. */
 int nkr__err(struct nkr_source *src, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -855,13 +855,13 @@ nkr_source_next(struct nkr_source *src, struct nkr_frame *out, struct nkr_err *e
 			w = &src->sr_win[src->sr_winpos++];
 			if (w->we_skip) {
 				r = w->we_rec;
-				r.r_data = src->sr_arena + w->we_off;
+				r.r_data = nkr__went_data(src, w);
 				nkr__decode(src, &r, &d, 1); /* notes the reason */
 				src->sr_nskipped++;
 				continue;
 			}
 			r = w->we_rec;
-			r.r_data = src->sr_arena + w->we_off;
+			r.r_data = nkr__went_data(src, w);
 			if (!nkr__decode(src, &r, &d, 1)) {
 				src->sr_nskipped++;
 				continue;

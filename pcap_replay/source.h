@@ -11,8 +11,32 @@
  * bounded look-ahead window.  It also says which interfaces the capture
  * needs, so the host can create them before the kexts start.
  *
+ * Directions, per frame, in this order: the capture's own marks (pcapng
+ * epb_flags, PKTAP pth_flags, SLL packet type); --local ADDR (source local:
+ * out, destination local: in) and --local-mac MAC; then the heuristic's
+ * local addresses and MACs, chosen per interface over the look-ahead window
+ * (the address in every flow, or in the most; ties go to the sender of the
+ * first SYN, then of the first packet; see src_heur.c); a frame with no
+ * local endpoint is inbound.  The local addresses become the interfaces'
+ * addresses (/24, /64), and the window also tells the checksum offload of
+ * each interface (captures from offloading senders hold zero IPv4 header
+ * checksums and pseudo-header TCP/UDP sums).
+ *
  * Errors name the file, the record index and the problem; records before a
- * bad one are delivered normally.
+ * bad one are delivered normally.  Messages look like
+ *   "FILE: not a capture file (magic 0x47455420)"
+ *   "FILE: truncated file header (10 of 24 bytes)"
+ *   "FILE: unknown link type 147 (USER0): nkesim simulates EN10MB, ..."
+ *   "FILE: record 2: invalid packet capture length 1409179648, bigger than
+ *    snaplen of 65535" (libpcap's words after the record index)
+ *   "FILE: pcapng block at offset 1024: bad block length 13 (not a multiple
+ *    of 4)"
+ *   "FILE: record 3: EPB caplen 5000 exceeds its block (64 bytes of packet
+ *    data)"
+ *   "FILE: record 3: interface id 3 not declared (the section has 1
+ *    interface blocks)"
+ * ("stdin" for "-").  Options are checked first: "--local 'x': not an IPv4
+ * or IPv6 address".
  */
 #ifndef NKR_SOURCE_H_
 #define NKR_SOURCE_H_

@@ -431,7 +431,7 @@ went_rec(const struct nkr_source *src, const struct nkr__went *w)
 {
 	struct nkr__rec r = w->we_rec;
 
-	r.r_data = src->sr_arena + w->we_off;
+	r.r_data = nkr__went_data(src, w);
 	return r;
 }
 
@@ -651,8 +651,10 @@ nkr__analyse(struct nkr_source *src)
 	}
 	if (ip.oom || mac.oom)
 		goto out;
-	qsort(ip.p, ip.n, sizeof(*ip.p), pair_cmp);
-	qsort(mac.p, mac.n, sizeof(*mac.p), pair_cmp);
+	if (ip.n != 0)
+		qsort(ip.p, ip.n, sizeof(*ip.p), pair_cmp);
+	if (mac.n != 0)
+		qsort(mac.p, mac.n, sizeof(*mac.p), pair_cmp);
 
 	/* Local addresses, per interface and per family the options leave
 	   open. */
@@ -683,7 +685,8 @@ nkr__analyse(struct nkr_source *src)
 				continue;
 			}
 			pair_range(&ip, si * 8 + fam, &i, &j);
-			if (choose(ip.p + i, j - i, len, &st->f_syn[fi], &st->f_first[fi], &ch))
+			if (choose(j > i ? ip.p + i : NULL, j - i, len, &st->f_syn[fi],
+			           &st->f_first[fi], &ch))
 				add_local(src, (int)si, fam, ch.c_addr, ch.c_how, ch.c_tie, ch.c_n,
 				          ch.c_tot);
 			else if (st->f_first[fi].o_n != 0) /* no flow between unicast ones */
@@ -745,7 +748,8 @@ nkr__analyse(struct nkr_source *src)
 		if (done[si] || ss[si] == NULL)
 			continue;
 		pair_range(&mac, si, &i, &j);
-		if (choose(mac.p + i, j - i, 6, &ss[si]->m_syn, &ss[si]->m_first, &ch)) {
+		if (choose(j > i ? mac.p + i : NULL, j - i, 6, &ss[si]->m_syn, &ss[si]->m_first,
+		           &ch)) {
 			memcpy(s->s_mac, ch.c_addr, 6);
 			s->s_mac_how = ch.c_how;
 			s->s_mac_tie = ch.c_tie;

@@ -465,6 +465,12 @@ cg_read(const char *path, const struct nkr_source_opts *o, struct cg_run *run)
 		}
 		run->n++;
 	}
+	/* The array moved as it grew: point the frames at their copies now. */
+	for (i = 0; i < run->n; i++) {
+		run->fr[i].f.f_fr.fr_data = run->fr[i].data;
+		if (run->fr[i].f.f_fr.fr_comm != NULL)
+			run->fr[i].f.f_fr.fr_comm = run->fr[i].comm;
+	}
 	snprintf(run->dirsum, sizeof(run->dirsum), "%s", nkr_source_direction_summary(src));
 	snprintf(run->ifsum, sizeof(run->ifsum), "%s", nkr_source_interface_summary(src));
 	run->nifs = nkr_source_nifs(src);
