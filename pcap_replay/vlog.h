@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * vlog.h - nke-replay's stable text (host world): the verdict log in its
+ * two formats (docs/log-format.md is the specification), the words used
+ * for hooks, verdicts and return values, the --annotate comments, and the
+ * kext console with its per-line context prefix.
+ *
+ * Nothing written here depends on pointers, wall-clock time or the host:
+ * the same run writes the same bytes.
+ */
+#ifndef NKR_VLOG_H_
+#define NKR_VLOG_H_
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <nke_seam.h>
+
+#include "replay.h"
+
+/*
+ * Where the run is, for the log's first field and the console prefix:
+ * "start" (before the first packet: interfaces, kext start routines),
+ * "#N" (record N is being processed), "timer" (callouts run between
+ * packets and after the last one), "stop" (stop routines).
+ */
+enum nkr_phase {
+	NKR_PH_START = 0,
+	NKR_PH_PACKET,
+	NKR_PH_TIMER,
+	NKR_PH_STOP,
+};
+
+struct nkr_ctx {
+	enum nkr_phase c_phase;
+	uint64_t c_index; /* record, in NKR_PH_PACKET */
+};
+
+/* "start", "#57", "timer", "stop" into buf (>= 24 bytes); returns buf. */
+const char *nkr_ctx_str(const struct nkr_ctx *c, uint64_t index, char *buf, size_t size);
+
+/* "ipf_input", "stack", ...; "hook<N>" for an unknown value (buf >= 16). */
+const char *nkr_hook_name(uint32_t hook, char *buf, size_t size);
+/* Does the hook carry a packet (pass/kept/drop) rather than a return value? */
+int nkr_hook_is_packet(uint32_t hook);
+
+/* How a verdict is counted and written. */
+enum nkr_vkind {
+	NKR_V_PASS = 1, /* 0 from a packet callback */
+	NKR_V_KEPT,     /* EJUSTRETURN: the filter owns the packet now */
+	NKR_V_DROP,     /* any other value from a packet callback */
+	NKR_V_STACK,    /* the simulated stack discarded the packet */
+	NKR_V_OK,       /* 0 from another callback */
+	NKR_V_RET,      /* non-zero from another callback */
+};
+
+struct nkr_vclass {
+	enum nkr_vkind vc_kind;
+	char vc_word[80];    /* "pass", "drop:EPERM", "drop:bad-ip-checksum", "ret:ENOTSUP" */
+	char vc_reason[64];  /* "EPERM", "bad-ip-checksum", "" */
+	const char *vc_rest; /* detail words left after the stack's reason, or NULL */
+};
+
+void nkr_vclassify(const struct nks_verdict *vd, struct nkr_vclass *vc);
+
+/*
+ * Name of a Darwin errno ("EPERM"), else its decimal value, into buf.
+ */
+const char *nkr_errno_word(int32_t v, char *buf, size_t size);
+/*
+ * What a start or stop routine returned, for messages: "5 (KERN_FAILURE)",
+ * "35 (EAGAIN)", "-603946984 (kOSKextReturnInUse)", "1234".  kern_return_t
+ * names win for 1..9 (the routines' declared type), errno names above.
+ */
+const char *nkr_kext_result(int32_t v, char *buf, size_t size);
+
+/* --- The verdict log --------------------------------------------------- */
+
+struct nkr_vlog {
+	FILE *l_f;
+	enum nkr_log_format l_format;
+};
+
+void nkr_vlog_verdict(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
+                      const struct nkr_vclass *vc);
+/* kind: "check" (a report) or "warning". */
+void nkr_vlog_check(struct nkr_vlog *l, const char *ctx, uint64_t index, const char *kind,
+                    const char *check, const char *message);
+/*
+ * A kext life-cycle line: event is "started", "start-failed", "stop-refused",
+ * "stopped" or "refused-to-stop"; tag 0 and version NULL when not known,
+ * result only for the failing events (has_result).
+ */
+void nkr_vlog_kext(struct nkr_vlog *l, const char *ctx, const char *bundle, const char *event,
+                   uint32_t tag, const char *version, int has_result, int32_t result);
+void nkr_vlog_panic(struct nkr_vlog *l, const char *ctx, uint64_t index, const char *message);
+
+/*
+ * Copy msg into buf with every "0x" followed by 9 or more hex digits (a
+ * host address) replaced by "0xADDR", so messages that name kernel objects
+ * by address stay the same from run to run.
+ */
+const char *nkr_scrub_pointers(const char *msg, char *buf, size_t size);
+
+/* --- --annotate comments ----------------------------------------------- */
+
+/* A growable text buffer. */
+struct nkr_sbuf {
+	char *s_buf;
+	size_t s_len;
+	size_t s_cap;
+};
+
+void nkr_sbuf_reset(struct nkr_sbuf *s);
+void nkr_sbuf_free(struct nkr_sbuf *s);
+void nkr_sbuf_printf(struct nkr_sbuf *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Append one verdict as an annotation clause ("; " separated):
+ * "passed by com.example.a/flt at ipf_input", "dropped by com.example.fw/fw
+ * at ipf_input: EPERM", "kept by ... at ipf_input (EJUSTRETURN)",
+ * "dropped by the stack: bad-ip-checksum", " (modified)" when the bytes
+ * changed.
+ */
+void nkr_annot_clause(struct nkr_sbuf *s, const struct nks_verdict *vd, const struct nkr_vclass *vc,
+                      int modified);
+
+/* --- The kext console -------------------------------------------------- */
+
+struct nkr_console {
+	FILE *k_f;
+	int k_midline; /* the last byte written was not a newline */
+};
+
+/*
+ * Write kext console bytes; every line starts with "[<ctx>] " as the
+ * context was when its first byte arrived ("[#57] ", "[timer] ", ...).
+ */
+void nkr_console_write(struct nkr_console *k, const char *ctx, const char *buf, size_t len);
+/* End an unterminated last line with a newline. */
+void nkr_console_finish(struct nkr_console *k);
+
+#endif /* NKR_VLOG_H_ */

@@ -1,0 +1,230 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Driver of one nke-replay test (cmake -P).  Lists are passed with "|" between
+# items (CTest command lines cannot carry ";").  In regexes, <NL> stands for a
+# newline and <OR> for "|".
+#
+#   NKE_REPLAY      the nke-replay executable
+#   ARGS            its arguments
+#   OUT_DIR         scratch directory (emptied first)
+#   EXPECT_EXIT     expected exit status (default 0)
+#   GOLDEN          expected verdict log; LOG is the log ARGS write.  With the
+#                   environment variable NKE_UPDATE_GOLDEN=1 the golden file
+#                   is rewritten instead; a mismatch prints a unified diff.
+#   STDIN           file to feed on standard input
+#   STDOUT_REGEX    regexes stdout must match
+#   STDERR_REGEX    regexes stderr must match
+#   STDERR_NOT_REGEX  regexes stderr must not match
+#   CONSOLE         console file ARGS write; CONSOLE_REGEX regexes it must
+#                   match, CONSOLE_NOT_REGEX regexes it must not match
+#   LOG_REGEX       regexes the log (LOG) must match
+#   PCAPCMP         the pcapcmp program, for:
+#   IDENTITY        "EXPECTED|ACTUAL": the captures must be equal
+#   SAME_COUNT      "A|B": the captures must have as many records
+#   EXPECT_COUNT    "FILE|N": FILE must have N records
+#   REPEAT          files to compare byte for byte with a second, identical run
+#   COUNT_MATCH     "CONSOLE_REGEX|LOG_REGEX|...": pairs; for each, the number
+#                   captured by the console regex (\\1) equals the number of
+#                   log lines that match the log regex
+cmake_minimum_required(VERSION 3.20)
+
+function(_split var)
+    string(REPLACE "|" ";" _l "${${var}}")
+    string(REPLACE "<NL>" "\n" _l "${_l}")
+    string(REPLACE "<OR>" "|" _l "${_l}")
+    set(${var} "${_l}" PARENT_SCOPE)
+endfunction()
+
+foreach(v ARGS STDOUT_REGEX STDERR_REGEX STDERR_NOT_REGEX CONSOLE_REGEX CONSOLE_NOT_REGEX LOG_REGEX
+        IDENTITY SAME_COUNT EXPECT_COUNT REPEAT COUNT_MATCH)
+    _split(${v})
+endforeach()
+if(NOT DEFINED EXPECT_EXIT)
+    set(EXPECT_EXIT 0)
+endif()
+
+set(_failed 0)
+macro(fail msg)
+    message(SEND_ERROR "${msg}")
+    set(_failed 1)
+endmacro()
+
+file(REMOVE_RECURSE "${OUT_DIR}")
+file(MAKE_DIRECTORY "${OUT_DIR}")
+
+function(run_once rc_var err_var out_var)
+    set(_in "")
+    if(DEFINED STDIN)
+        set(_in INPUT_FILE "${STDIN}")
+    endif()
+    execute_process(COMMAND "${NKE_REPLAY}" ${ARGS}
+        WORKING_DIRECTORY "${OUT_DIR}" ${_in}
+        RESULT_VARIABLE _rc ERROR_VARIABLE _err OUTPUT_VARIABLE _out)
+    set(${rc_var} "${_rc}" PARENT_SCOPE)
+    set(${err_var} "${_err}" PARENT_SCOPE)
+    set(${out_var} "${_out}" PARENT_SCOPE)
+endfunction()
+
+string(REPLACE ";" " " _cmdline "${ARGS}")
+message(STATUS "nke-replay ${_cmdline}")
+run_once(rc err out)
+message(STATUS "stderr:\n${err}")
+if(NOT "${rc}" STREQUAL "${EXPECT_EXIT}")
+    fail("exit status ${rc}, expected ${EXPECT_EXIT}")
+endif()
+
+foreach(re IN LISTS STDOUT_REGEX)
+    if(NOT out MATCHES "${re}")
+        fail("stdout does not match: ${re}")
+    endif()
+endforeach()
+foreach(re IN LISTS STDERR_REGEX)
+    if(NOT err MATCHES "${re}")
+        fail("stderr does not match: ${re}")
+    endif()
+endforeach()
+foreach(re IN LISTS STDERR_NOT_REGEX)
+    if(err MATCHES "${re}")
+        fail("stderr matches what it must not: ${re}")
+    endif()
+endforeach()
+
+if(CONSOLE_REGEX OR CONSOLE_NOT_REGEX OR COUNT_MATCH)
+    if(NOT EXISTS "${CONSOLE}")
+        fail("no console file ${CONSOLE}")
+        set(con "")
+    else()
+        file(READ "${CONSOLE}" con)
+        message(STATUS "console:\n${con}")
+    endif()
+    foreach(re IN LISTS CONSOLE_REGEX)
+        if(NOT con MATCHES "${re}")
+            fail("console does not match: ${re}")
+        endif()
+    endforeach()
+    foreach(re IN LISTS CONSOLE_NOT_REGEX)
+        if(con MATCHES "${re}")
+            fail("console matches what it must not: ${re}")
+        endif()
+    endforeach()
+endif()
+
+if(LOG_REGEX OR COUNT_MATCH)
+    if(EXISTS "${LOG}")
+        file(READ "${LOG}" log)
+    else()
+        set(log "")
+    endif()
+    foreach(re IN LISTS LOG_REGEX)
+        if(NOT log MATCHES "${re}")
+            fail("log does not match: ${re}")
+        endif()
+    endforeach()
+endif()
+
+if(COUNT_MATCH)
+    list(LENGTH COUNT_MATCH npairs)
+    math(EXPR last "${npairs} - 1")
+    foreach(i RANGE 0 ${last} 2)
+        math(EXPR j "${i} + 1")
+        list(GET COUNT_MATCH ${i} cre)
+        list(GET COUNT_MATCH ${j} lre)
+        if(NOT con MATCHES "${cre}")
+            fail("console does not match ${cre}")
+        else()
+            set(n_console "${CMAKE_MATCH_1}")
+            file(STRINGS "${LOG}" lines REGEX "${lre}")
+            list(LENGTH lines n_log)
+            message(STATUS "console says ${n_console}; ${n_log} log lines match ${lre}")
+            if(NOT n_console EQUAL n_log)
+                fail("console counted ${n_console}, log has ${n_log} lines matching ${lre}")
+            endif()
+        endif()
+    endforeach()
+endif()
+
+if(DEFINED GOLDEN)
+    if(NOT EXISTS "${LOG}")
+        fail("the run wrote no log ${LOG}")
+    elseif("$ENV{NKE_UPDATE_GOLDEN}" STREQUAL "1")
+        configure_file("${LOG}" "${GOLDEN}" COPYONLY)
+        message(STATUS "golden file rewritten: ${GOLDEN}")
+    elseif(NOT EXISTS "${GOLDEN}")
+        fail("no golden file ${GOLDEN} (run with NKE_UPDATE_GOLDEN=1 to create it)")
+    else()
+        execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${GOLDEN}" "${LOG}"
+            RESULT_VARIABLE same)
+        if(NOT same EQUAL 0)
+            find_program(DIFF diff)
+            if(DIFF)
+                execute_process(COMMAND "${DIFF}" -u "${GOLDEN}" "${LOG}"
+                    OUTPUT_VARIABLE d)
+                message(STATUS "diff -u golden actual:\n${d}")
+            endif()
+            fail("verdict log differs from ${GOLDEN} (NKE_UPDATE_GOLDEN=1 rewrites it)")
+        endif()
+    endif()
+endif()
+
+if(IDENTITY)
+    execute_process(COMMAND "${PCAPCMP}" ${IDENTITY} RESULT_VARIABLE r OUTPUT_VARIABLE o
+        ERROR_VARIABLE e)
+    message(STATUS "${o}${e}")
+    if(NOT r EQUAL 0)
+        fail("output differs from the input: ${o}${e}")
+    endif()
+endif()
+
+function(_count file out)
+    execute_process(COMMAND "${PCAPCMP}" --count "${file}" RESULT_VARIABLE r
+        OUTPUT_VARIABLE o ERROR_VARIABLE e OUTPUT_STRIP_TRAILING_WHITESPACE)
+    if(NOT r EQUAL 0)
+        set(o "unreadable (${e})")
+    endif()
+    set(${out} "${o}" PARENT_SCOPE)
+endfunction()
+
+if(SAME_COUNT)
+    list(GET SAME_COUNT 0 a)
+    list(GET SAME_COUNT 1 b)
+    _count("${a}" na)
+    _count("${b}" nb)
+    message(STATUS "${a}: ${na} records, ${b}: ${nb} records")
+    if(NOT na STREQUAL nb)
+        fail("record counts differ: ${na} vs ${nb}")
+    endif()
+endif()
+
+if(EXPECT_COUNT)
+    list(GET EXPECT_COUNT 0 f)
+    list(GET EXPECT_COUNT 1 n)
+    _count("${f}" nf)
+    if(NOT nf STREQUAL n)
+        fail("${f}: ${nf} records, expected ${n}")
+    endif()
+endif()
+
+if(REPEAT)
+    foreach(f IN LISTS REPEAT)
+        file(RENAME "${OUT_DIR}/${f}" "${OUT_DIR}/${f}.first")
+    endforeach()
+    run_once(rc2 err2 out2)
+    if(NOT "${rc2}" STREQUAL "${rc}")
+        fail("second run: exit status ${rc2}, first ${rc}")
+    endif()
+    if(NOT err2 STREQUAL err)
+        fail("second run: stderr differs")
+    endif()
+    foreach(f IN LISTS REPEAT)
+        execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${OUT_DIR}/${f}.first"
+            "${OUT_DIR}/${f}" RESULT_VARIABLE same)
+        if(NOT same EQUAL 0)
+            fail("${f} differs between two identical runs")
+        else()
+            message(STATUS "${f}: identical in both runs")
+        endif()
+    endforeach()
+endif()
+
+if(_failed)
+    message(FATAL_ERROR "test failed")
+endif()
