@@ -596,12 +596,19 @@ nkr_annot_clause(struct nkr_sbuf *s, const struct nks_verdict *vd, const struct 
 void
 nkr_console_write(struct nkr_console *k, const char *ctx, const char *buf, size_t len)
 {
+	/* A line begun in another context ends here: each context its own lines. */
+	if (k->k_midline && len > 0 && strcmp(ctx, k->k_ctx) != 0) {
+		fputc('\n', k->k_f);
+		k->k_midline = 0;
+	}
 	while (len > 0) {
 		const char *nl = memchr(buf, '\n', len);
 		size_t n = nl != NULL ? (size_t)(nl - buf) + 1 : len;
 
-		if (!k->k_midline)
+		if (!k->k_midline) {
 			fprintf(k->k_f, "[%s] ", ctx);
+			snprintf(k->k_ctx, sizeof(k->k_ctx), "%s", ctx);
+		}
 		fwrite(buf, 1, n, k->k_f);
 		k->k_midline = nl == NULL;
 		buf += n;

@@ -131,12 +131,14 @@ void nkr_annot_clause(struct nkr_sbuf *s, const struct nks_verdict *vd, const st
 
 struct nkr_console {
 	FILE *k_f;
-	int k_midline; /* the last byte written was not a newline */
+	int k_midline;  /* the last byte written was not a newline */
+	char k_ctx[32]; /* context of the line being written */
 };
 
 /*
- * Write kext console bytes; every line starts with "[<ctx>] " as the
- * context was when its first byte arrived ("[#57] ", "[timer] ", ...).
+ * Write kext console bytes; every line starts with "[<ctx>] " ("[#57] ",
+ * "[timer] ", ...).  A line begun in one context and continued in another
+ * is broken there, so every line belongs to exactly one context.
  */
 void nkr_console_write(struct nkr_console *k, const char *ctx, const char *buf, size_t len);
 /* End an unterminated last line with a newline. */
