@@ -328,6 +328,17 @@ l2len(int lt, const u_char *d, uint32_t caplen)
 	}
 }
 
+static void
+free_cap(struct cap *c)
+{
+	size_t n;
+
+	for (n = 0; n < c->c_n; n++)
+		free(c->c_recs[n].r_data);
+	free(c->c_recs);
+	memset(c, 0, sizeof(*c));
+}
+
 static int
 by_time(const void *a, const void *b)
 {
@@ -338,43 +349,14 @@ by_time(const void *a, const void *b)
 	return x->r_no < y->r_no ? -1 : x->r_no > y->r_no;
 }
 
-int
-main(int argc, char **argv)
+/* Compare record by record; prints the first difference.  0 equal, 1 not. */
+static int
+compare(const struct cap *a, const struct cap *b, int l3, int notime, int sort)
 {
-	int l3 = 0, notime = 0, sort = 0, i;
-	struct cap a = {0}, b = {0};
 	size_t n;
 
-	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-		if (strcmp(argv[i], "--l3") == 0)
-			l3 = 1;
-		else if (strcmp(argv[i], "--no-time") == 0)
-			notime = 1;
-		else if (strcmp(argv[i], "--sort") == 0)
-			sort = 1;
-		else if (strcmp(argv[i], "--count") == 0 && i + 2 == argc) {
-			a.c_path = argv[i + 1];
-			read_cap(&a);
-			printf("%zu\n", a.c_n);
-			return 0;
-		} else
-			break;
-	}
-	if (argc - i != 2) {
-		fprintf(stderr, "usage: pcapcmp [--l3] [--no-time] [--sort] EXPECTED ACTUAL | "
-		                "--count FILE\n");
-		return 2;
-	}
-	a.c_path = argv[i];
-	b.c_path = argv[i + 1];
-	read_cap(&a);
-	read_cap(&b);
-	if (sort) {
-		qsort(a.c_recs, a.c_n, sizeof(*a.c_recs), by_time);
-		qsort(b.c_recs, b.c_n, sizeof(*b.c_recs), by_time);
-	}
-	for (n = 0; n < a.c_n && n < b.c_n; n++) {
-		const struct rec *x = &a.c_recs[n], *y = &b.c_recs[n];
+	for (n = 0; n < a->c_n && n < b->c_n; n++) {
+		const struct rec *x = &a->c_recs[n], *y = &b->c_recs[n];
 		int strip = l3 || x->r_lt != y->r_lt;
 		long ox = 0, oy = 0;
 
@@ -416,20 +398,56 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (a.c_n != b.c_n) {
-		printf("pcapcmp: %zu records in %s, %zu in %s\n", a.c_n, a.c_path, b.c_n, b.c_path);
+	if (a->c_n != b->c_n) {
+		printf("pcapcmp: %zu records in %s, %zu in %s\n", a->c_n, a->c_path, b->c_n,
+		       b->c_path);
 		return 1;
 	}
 	printf("pcapcmp: %zu records equal%s%s\n", n,
-	       a.c_n != 0 && (l3 || a.c_recs[0].r_lt != b.c_recs[0].r_lt)
+	       a->c_n != 0 && (l3 || a->c_recs[0].r_lt != b->c_recs[0].r_lt)
 	           ? " from the network header"
 	           : "",
 	       sort ? " (in timestamp order)" : "");
-	for (n = 0; n < a.c_n; n++)
-		free(a.c_recs[n].r_data);
-	for (n = 0; n < b.c_n; n++)
-		free(b.c_recs[n].r_data);
-	free(a.c_recs);
-	free(b.c_recs);
 	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	int l3 = 0, notime = 0, sort = 0, i, rc;
+	struct cap a = {0}, b = {0};
+
+	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+		if (strcmp(argv[i], "--l3") == 0)
+			l3 = 1;
+		else if (strcmp(argv[i], "--no-time") == 0)
+			notime = 1;
+		else if (strcmp(argv[i], "--sort") == 0)
+			sort = 1;
+		else if (strcmp(argv[i], "--count") == 0 && i + 2 == argc) {
+			a.c_path = argv[i + 1];
+			read_cap(&a);
+			printf("%zu\n", a.c_n);
+			free_cap(&a);
+			return 0;
+		} else
+			break;
+	}
+	if (argc - i != 2) {
+		fprintf(stderr, "usage: pcapcmp [--l3] [--no-time] [--sort] EXPECTED ACTUAL | "
+		                "--count FILE\n");
+		return 2;
+	}
+	a.c_path = argv[i];
+	b.c_path = argv[i + 1];
+	read_cap(&a);
+	read_cap(&b);
+	if (sort && a.c_n > 1)
+		qsort(a.c_recs, a.c_n, sizeof(*a.c_recs), by_time);
+	if (sort && b.c_n > 1)
+		qsort(b.c_recs, b.c_n, sizeof(*b.c_recs), by_time);
+	rc = compare(&a, &b, l3, notime, sort);
+	free_cap(&a);
+	free_cap(&b);
+	return rc;
 }
