@@ -150,7 +150,7 @@ struct run {
 	uint64_t emitted_in, emitted_out, emitted_injected;
 
 	/* --annotate. */
-	struct nkr_sbuf note, inj_note;
+	struct nkr_sbuf note, inj_note, inj_comment;
 	struct pend *pend;
 	unsigned npend, pend_cap;
 
@@ -418,16 +418,16 @@ h_emit(void *arg, const struct nks_emit *em)
 	if (R->a == NULL || !injected)
 		return;
 	/* Injected packets get their own annotated entry. */
-	nkr_sbuf_reset(&R->note);
+	nkr_sbuf_reset(&R->inj_comment);
 	if (R->inj_note.s_len != 0)
-		nkr_sbuf_printf(&R->note, "injected by a kext; then %s", R->inj_note.s_buf);
+		nkr_sbuf_printf(&R->inj_comment, "injected by a kext; then %s", R->inj_note.s_buf);
 	else
-		nkr_sbuf_printf(&R->note, "injected by a kext");
+		nkr_sbuf_printf(&R->inj_comment, "injected by a kext");
 	nkr_sbuf_reset(&R->inj_note);
 	if (R->ctx.c_phase != NKR_PH_PACKET) {
 		write_pkt(R->a, 1, r, em->em_family, t, em->em_data, em->em_len, wirelen,
-		          em->em_dir, R->note.s_buf);
-		nkr_sbuf_reset(&R->note);
+		          em->em_dir, R->inj_comment.s_buf);
+		nkr_sbuf_reset(&R->inj_comment);
 		return;
 	}
 	/* During a record: written after the record itself. */
@@ -442,7 +442,7 @@ h_emit(void *arg, const struct nks_emit *em)
 	}
 	struct pend *p = &R->pend[R->npend];
 	p->p_data = malloc(em->em_len != 0 ? em->em_len : 1);
-	p->p_comment = strdup(R->note.s_buf);
+	p->p_comment = strdup(R->inj_comment.s_buf);
 	if (p->p_data == NULL || p->p_comment == NULL) {
 		free(p->p_data);
 		free(p->p_comment);
@@ -456,7 +456,7 @@ h_emit(void *arg, const struct nks_emit *em)
 	p->p_wirelen = wirelen;
 	p->p_time = t;
 	R->npend++;
-	nkr_sbuf_reset(&R->note);
+	nkr_sbuf_reset(&R->inj_comment);
 }
 
 static struct fstat *
@@ -1351,6 +1351,7 @@ out:
 	free(R->pend);
 	nkr_sbuf_free(&R->note);
 	nkr_sbuf_free(&R->inj_note);
+	nkr_sbuf_free(&R->inj_comment);
 	return status;
 
 usage:

@@ -17,6 +17,8 @@
  *       ones.  Prints the first difference.
  *   pcapcmp --count FILE
  *       Print the number of records.
+ *   pcapcmp --comments FILE.pcapng
+ *       Print "<record>\t<comment>" for every record (empty if none).
  *
  * Exit status: 0 equal, 1 different, 2 unreadable input or bad usage.
  */
@@ -45,6 +47,7 @@ struct rec {
 	int r_lt;      /* LINKTYPE_* */
 	uint64_t r_no; /* 1-based position in the file */
 	u_char *r_data;
+	char *r_comment; /* pcapng opt_comment, or NULL */
 };
 
 struct cap {
@@ -77,6 +80,7 @@ add(struct cap *c, int64_t ns, uint32_t caplen, uint32_t len, int lt, const u_ch
 	r->r_len = len;
 	r->r_lt = lt;
 	r->r_no = ++c->c_n;
+	r->r_comment = NULL;
 	r->r_data = malloc(caplen != 0 ? caplen : 1);
 	if (r->r_data == NULL)
 		die(c->c_path, "out of memory");
@@ -235,6 +239,22 @@ read_pcapng(struct cap *c, FILE *f)
 			    (int64_t)(ts / i->units * 1000000000 +
 			              ts % i->units * 1000000000 / i->units),
 			    caplen, rd32(b + 16, swap), i->lt, b + 20);
+			/* Options: the first opt_comment is kept. */
+			for (uint32_t o = 20 + ((caplen + 3u) & ~3u); o + 4 <= len - 12;) {
+				uint16_t code = rd16(b + o, swap), olen = rd16(b + o + 2, swap);
+				struct rec *r = &c->c_recs[c->c_n - 1];
+
+				if (code == 0 || o + 4 + olen > len - 12)
+					break;
+				if (code == 1 && r->r_comment == NULL) {
+					r->r_comment = malloc((size_t)olen + 1);
+					if (r->r_comment == NULL)
+						die(c->c_path, "out of memory");
+					memcpy(r->r_comment, b + o + 4, olen);
+					r->r_comment[olen] = '\0';
+				}
+				o += 4 + ((olen + 3u) & ~3u);
+			}
 		} else if (type == 3) { /* simple packet */
 			uint32_t wl = rd32(b, swap), cl = len - 16;
 
@@ -333,8 +353,10 @@ free_cap(struct cap *c)
 {
 	size_t n;
 
-	for (n = 0; n < c->c_n; n++)
+	for (n = 0; n < c->c_n; n++) {
 		free(c->c_recs[n].r_data);
+		free(c->c_recs[n].r_comment);
+	}
 	free(c->c_recs);
 	memset(c, 0, sizeof(*c));
 }
@@ -424,7 +446,17 @@ main(int argc, char **argv)
 			notime = 1;
 		else if (strcmp(argv[i], "--sort") == 0)
 			sort = 1;
-		else if (strcmp(argv[i], "--count") == 0 && i + 2 == argc) {
+		else if (strcmp(argv[i], "--comments") == 0 && i + 2 == argc) {
+			size_t n;
+
+			a.c_path = argv[i + 1];
+			read_cap(&a);
+			for (n = 0; n < a.c_n; n++)
+				printf("%zu\t%s\n", n + 1,
+				       a.c_recs[n].r_comment != NULL ? a.c_recs[n].r_comment : "");
+			free_cap(&a);
+			return 0;
+		} else if (strcmp(argv[i], "--count") == 0 && i + 2 == argc) {
 			a.c_path = argv[i + 1];
 			read_cap(&a);
 			printf("%zu\n", a.c_n);
@@ -435,7 +467,7 @@ main(int argc, char **argv)
 	}
 	if (argc - i != 2) {
 		fprintf(stderr, "usage: pcapcmp [--l3] [--no-time] [--sort] EXPECTED ACTUAL | "
-		                "--count FILE\n");
+		                "--count FILE | --comments FILE\n");
 		return 2;
 	}
 	a.c_path = argv[i];

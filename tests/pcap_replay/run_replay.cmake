@@ -21,6 +21,9 @@
 #   IDENTITY        "EXPECTED|ACTUAL": the captures must be equal
 #   SAME_COUNT      "A|B": the captures must have as many records
 #   EXPECT_COUNT    "FILE|N": FILE must have N records
+#   ANNOTATE        an --annotate output; ANNOTATE_REGEX regexes that the
+#                   listing "<record>\t<comment>" per line (pcapcmp
+#                   --comments) must match
 #   REPEAT          files to compare byte for byte with a second, identical run
 #   COUNT_MATCH     "CONSOLE_REGEX|LOG_REGEX|...": pairs; for each, the number
 #                   captured by the console regex (\\1) equals the number of
@@ -34,7 +37,7 @@ function(_split var)
     set(${var} "${_l}" PARENT_SCOPE)
 endfunction()
 
-foreach(v ARGS STDOUT_REGEX STDERR_REGEX STDERR_NOT_REGEX CONSOLE_REGEX CONSOLE_NOT_REGEX LOG_REGEX
+foreach(v ARGS ANNOTATE_REGEX STDOUT_REGEX STDERR_REGEX STDERR_NOT_REGEX CONSOLE_REGEX CONSOLE_NOT_REGEX LOG_REGEX
         IDENTITY SAME_COUNT EXPECT_COUNT REPEAT COUNT_MATCH)
     _split(${v})
 endforeach()
@@ -163,6 +166,19 @@ if(DEFINED GOLDEN)
             fail("verdict log differs from ${GOLDEN} (NKE_UPDATE_GOLDEN=1 rewrites it)")
         endif()
     endif()
+endif()
+
+if(ANNOTATE_REGEX)
+    execute_process(COMMAND "${PCAPCMP}" --comments "${OUT_DIR}/${ANNOTATE}"
+        RESULT_VARIABLE r OUTPUT_VARIABLE notes ERROR_VARIABLE e)
+    if(NOT r EQUAL 0)
+        fail("cannot read ${ANNOTATE}: ${e}")
+    endif()
+    foreach(re IN LISTS ANNOTATE_REGEX)
+        if(NOT notes MATCHES "${re}")
+            fail("annotations do not match: ${re}")
+        endif()
+    endforeach()
 endif()
 
 if(IDENTITY)
