@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * test_net_sim.c - tests of kpi_shim/kern/net_sim.c, kern_event.c,
+ * kpi_protocol.c and net_transport.c (kernel world): verdict fields (record,
+ * hook, direction, interface, owning kext, filter, result, flags, length
+ * and FNV-1a hash), the current kext during callbacks, lock checks around
+ * them, NKS_netstats, NKS_frame's argument checks, kev_vendor_code_find and
+ * kev_msg_post, proto_input/proto_inject, and the captured outbound state
+ * the transport hand-off prepares for IPv6.
+ */
+#include <sys/socket.h>
+#include <sys/kern_event.h>
+#include <net/kpi_protocol.h>
+#include <netinet/in.h>
+#include <mach/kmod.h>
+#include <kern/locks.h>
+#include <libkern/OSKextLib.h>
+
+#include "pkt_testutil.h"
+
+static u_int64_t
+fnv(const u_int8_t *p, size_t n)
+{
+	u_int64_t h = 0xcbf29ce484222325ULL;
+
+	while (n-- > 0) {
+		h ^= *p++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* --- A kext whose start routine registers an IP filter ----------------- */
+
+static ipfilter_t kref;
+static char seen_kext[64];
+static int kcalls;
+static int kreplace;
+static lck_grp_t *kgrp;
+static lck_mtx_t *kmtx;
+static int klock;
+
+static errno_t
+k_in(void *cookie, mbuf_t *data, int off, u_int8_t proto)
+{
+	(void)cookie;
+	(void)off;
+	(void)proto;
+	kcalls++;
+	strlcpy(seen_kext, OSKextGetCurrentIdentifier(), sizeof(seen_kext));
+	if (kreplace) {
+		mbuf_t n;
+
+		KT_ASSERT_EQ(mbuf_dup(*data, MBUF_WAITOK, &n), 0);
+		mbuf_freem(*data);
+		*data = n;
+	}
+	if (klock)
+		lck_mtx_lock(kmtx);
+	return 0;
+}
+
+static kern_return_t
+k_start(kmod_info_t *ki, void *d)
+{
+	struct ipf_filter f;
+
+	(void)ki;
+	(void)d;
+	memset(&f, 0, sizeof(f));
+	f.name = "kf";
+	f.ipf_input = k_in;
+	return ipf_addv4(&f, &kref) == 0 ? KERN_SUCCESS : KERN_FAILURE;
+}
+
+static kern_return_t
+k_stop(kmod_info_t *ki, void *d)
+{
+	(void)ki;
+	(void)d;
+	return ipf_remove(kref) == 0 ? KERN_SUCCESS : KERN_FAILURE;
+}
+
+static kmod_info_t ki_k = {NULL, KMOD_INFO_VERSION, -1U, "com.example.netsim", "2.0", -1, NULL, 0,
+                           0, 0, k_start, k_stop};
+
+static void
+test_verdict_fields_and_kext(void)
+{
+	u_int32_t idx = pt_attach_en("en0", 0, 0), kid = 0;
+	struct pt_pkt p;
+	nks_i32 res = 0;
+	const struct pt_verdict *v;
+	u_int64_t r;
+	u_int32_t h;
+
+	KT_ASSERT_EQ(NKS_kext_start(&ki_k, &kid, &res), 0);
+	pt_record(1, 1);
+	kcalls = 0;
+	pt_eth(&p, 1, 0x0800, 0, NULL);
+	h = pt_ip4(&p, pt_ip_peer, pt_ip_host, 6, 1, 0, 0, "abc", 3);
+	r = pt_feed(idx, NKS_DIR_IN, &p);
+	KT_ASSERT_EQ(kcalls, 1);
+	/* The callback runs as its kext; the kernel again afterwards. */
+	KT_ASSERT_STR_EQ(seen_kext, "com.example.netsim");
+	KT_ASSERT_EQ(nke__kext_current_id(), 0);
+	KT_ASSERT_EQ(pt_nverdicts, 1);
+	v = &pt_verdicts[0];
+	KT_ASSERT_EQ(v->v.vd_index, r);
+	KT_ASSERT_EQ(v->v.vd_hook, NKS_HOOK_IPF_INPUT);
+	KT_ASSERT_EQ(v->v.vd_dir, NKS_DIR_IN);
+	KT_ASSERT_STR_EQ(v->ifname, "en0");
+	KT_ASSERT_STR_EQ(v->kext, "com.example.netsim");
+	KT_ASSERT_STR_EQ(v->filter, "kf");
+	KT_ASSERT_EQ(v->v.vd_result, 0);
+	KT_ASSERT_EQ(v->v.vd_flags, 0);
+	KT_ASSERT_EQ(v->v.vd_len, p.len - h);
+	KT_ASSERT_EQ(v->v.vd_hash, fnv(p.b + h, p.len - h));
+	KT_ASSERT_STR_EQ(v->detail, "proto=6 offset=20");
+	/* A filter handing back another chain: REPLACED. */
+	kreplace = 1;
+	pt_feed(idx, NKS_DIR_IN, &p);
+	KT_ASSERT(pt_verdicts[1].v.vd_flags & NKS_VD_REPLACED);
+	KT_ASSERT_EQ(pt_verdicts[1].v.vd_hash, fnv(p.b + h, p.len - h));
+	kreplace = 0;
+	/* Holding a lock when returning is reported. */
+	kgrp = lck_grp_alloc_init("netsim", LCK_GRP_ATTR_NULL);
+	kmtx = lck_mtx_alloc_init(kgrp, LCK_ATTR_NULL);
+	klock = 1;
+	pt_feed(idx, NKS_DIR_IN, &p);
+	klock = 0;
+	KT_ASSERT_EQ(NKT_reports("lock-held-at-return"), 1);
+	lck_mtx_unlock(kmtx);
+	lck_mtx_free(kmtx, kgrp);
+	lck_grp_free(kgrp);
+	KT_ASSERT_EQ(NKS_kext_stop(kid, &res), 0);
+}
+
+static void
+test_netstats_and_frame_checks(void)
+{
+	u_int32_t idx = pt_attach_en("en0", 0, 0);
+	struct nks_netstats ns;
+	struct nks_frame fr;
+	struct pt_pkt p;
+
+	pt_eth(&p, 1, 0x0800, 0, NULL);
+	pt_ip4(&p, pt_ip_peer, pt_ip_host, 17, 1, 0, 0, "a", 1);
+	pt_feed(idx, NKS_DIR_IN, &p);
+	pt_feed_trunc(idx, NKS_DIR_IN, &p, p.len - 1);
+	pt_eth(&p, 0, 0x0800, 0, NULL);
+	pt_ip4(&p, pt_ip_host, pt_ip_peer, 17, 2, 0, 0, "b", 1);
+	pt_feed(idx, NKS_DIR_OUT, &p);
+	NKS_netstats(&ns);
+	KT_ASSERT_EQ(ns.ns_frames_in, 2);
+	KT_ASSERT_EQ(ns.ns_frames_out, 1);
+	KT_ASSERT_EQ(ns.ns_truncated, 1);
+	/* No emission hook: nothing counted as emitted. */
+	KT_ASSERT_EQ(ns.ns_emitted_in, 0);
+	/* An unknown interface is refused with a warning. */
+	memset(&fr, 0, sizeof(fr));
+	fr.fr_ifindex = 99;
+	fr.fr_dir = NKS_DIR_IN;
+	NKS_frame(&fr);
+	KT_ASSERT_EQ(NKT_warnings("frame-bad-interface"), 1);
+	NKS_frame(NULL);
+	NKS_netstats(NULL);
+}
+
+static void
+test_kev(void)
+{
+	u_int32_t code = 0, code2 = 0;
+	struct kev_msg ev;
+	char big[KEV_VENDOR_CODE_MAX_STR_LEN + 1];
+	u_int8_t data[300];
+
+	KT_ASSERT_EQ(kev_vendor_code_find("com.example.vendor", &code), 0);
+	KT_ASSERT(code >= 1000);
+	KT_ASSERT_EQ(kev_vendor_code_find("com.example.vendor", &code2), 0);
+	KT_ASSERT_EQ(code, code2);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	KT_ASSERT_EQ(kev_vendor_code_find(big, &code2), EINVAL);
+	memset(&ev, 0, sizeof(ev));
+	ev.vendor_code = code;
+	ev.kev_class = 1;
+	ev.dv[0].data_length = 8;
+	ev.dv[0].data_ptr = data;
+	KT_ASSERT_EQ(kev_msg_post(&ev), 0);
+	/* Too big for one mbuf. */
+	ev.dv[0].data_length = sizeof(data);
+	KT_ASSERT_EQ(kev_msg_post(&ev), EMSGSIZE);
+	/* Apple's vendor code, or one never obtained: refused. */
+	ev.dv[0].data_length = 0;
+	ev.vendor_code = KEV_VENDOR_APPLE;
+	KT_ASSERT_EQ(kev_msg_post(&ev), EINVAL);
+	KT_ASSERT_EQ(kev_msg_post(NULL), EINVAL);
+}
+
+static int pin_calls;
+
+static errno_t
+pin_in(void *cookie, mbuf_t *data, int off, u_int8_t proto)
+{
+	(void)cookie;
+	(void)data;
+	(void)off;
+	(void)proto;
+	pin_calls++;
+	return 0;
+}
+
+static void
+test_proto_input_inject(void)
+{
+	u_int32_t idx = pt_attach_en("en0", 0, 0), h;
+	struct ipf_filter f;
+	ipfilter_t ref;
+	struct pt_pkt p;
+	mbuf_t m;
+
+	memset(&f, 0, sizeof(f));
+	f.name = "pin";
+	f.ipf_input = pin_in;
+	KT_ASSERT_EQ(ipf_addv4(&f, &ref), 0);
+	pin_calls = 0;
+	p.len = 0;
+	h = pt_ip4(&p, pt_ip_peer, pt_ip_host, 17, 1, 0, 0, "p", 1);
+	KT_ASSERT_EQ(mbuf_allocpacket(MBUF_WAITOK, p.len - h, NULL, &m), 0);
+	KT_ASSERT_EQ(mbuf_copyback(m, 0, p.len - h, p.b + h, MBUF_WAITOK), 0);
+	KT_ASSERT_EQ(mbuf_pkthdr_setrcvif(m, nke__ifnet_byindex(idx)), 0);
+	/* Unknown protocol: -1 for proto_input, ENOENT for proto_inject (caller keeps it). */
+	KT_ASSERT_EQ(proto_input(PF_APPLETALK, m), -1);
+	KT_ASSERT_EQ(proto_inject(PF_APPLETALK, m), ENOENT);
+	/* Synchronous. */
+	KT_ASSERT_EQ(proto_input(PF_INET, m), 0);
+	KT_ASSERT_EQ(pin_calls, 1);
+	/* Asynchronous: after the input thread runs. */
+	KT_ASSERT_EQ(mbuf_allocpacket(MBUF_WAITOK, p.len - h, NULL, &m), 0);
+	KT_ASSERT_EQ(mbuf_copyback(m, 0, p.len - h, p.b + h, MBUF_WAITOK), 0);
+	KT_ASSERT_EQ(mbuf_pkthdr_setrcvif(m, nke__ifnet_byindex(idx)), 0);
+	KT_ASSERT_EQ(proto_inject(PF_INET, m), 0);
+	KT_ASSERT_EQ(pin_calls, 1);
+	KT_ASSERT(NKS_callouts_pending(NULL) >= 1);
+	pt_advance(1);
+	KT_ASSERT_EQ(pin_calls, 2);
+	KT_ASSERT_EQ(ipf_remove(ref), 0);
+}
+
+static int v6calls;
+static u_int8_t v6pkt[128];
+static mbuf_csum_request_flags_t v6req;
+static u_int32_t v6val;
+
+static errno_t
+v6_out(void *cookie, mbuf_t *data, ipf_pktopts_t opts)
+{
+	(void)cookie;
+	(void)opts;
+	v6calls++;
+	(void)pt_flatten(*data, v6pkt, sizeof(v6pkt));
+	KT_ASSERT_EQ(mbuf_get_csum_requested(*data, &v6req, &v6val), 0);
+	return 0;
+}
+
+static void
+test_captured_v6_output_state(void)
+{
+	u_int32_t idx = pt_attach_en("en0", 0, 0);
+	static const u_int8_t ll[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9};
+	struct ipf_filter f;
+	ipfilter_t ref;
+	struct pt_pkt p;
+
+	memset(&f, 0, sizeof(f));
+	f.name = "v6out";
+	f.ipf_output = v6_out;
+	KT_ASSERT_EQ(ipf_addv6(&f, &ref), 0);
+	pt_record(1, 0);
+	pt_eth(&p, 0, 0x86dd, 0, NULL);
+	pt_ip6(&p, pt_ip6_host, ll, NULL, 0, 17, "ll", 2);
+	pt_feed(idx, NKS_DIR_OUT, &p);
+	KT_ASSERT_EQ(v6calls, 1);
+	/* The pseudo-header sum and a request, for IPv6 too. */
+	KT_ASSERT_EQ(v6req, MBUF_CSUM_REQ_UDPIPV6);
+	KT_ASSERT_EQ(v6val, 6);
+	KT_ASSERT_EQ(pt_get16(v6pkt + 46), pt_pseudo(pt_ip6_host, ll, 16, 10, 17));
+	/* A link-local destination carries the interface's scope while the filters run. */
+	KT_ASSERT_EQ(pt_get16(v6pkt + 26), idx);
+	/* ... and not on the wire. */
+	KT_ASSERT_EQ(pt_nemits, 1);
+	KT_ASSERT_MEM_EQ(pt_emits[0].data, p.b, p.len);
+	KT_ASSERT_EQ(ipf_remove(ref), 0);
+}
+
+NKT_CASES(NKT_CASE(test_verdict_fields_and_kext), NKT_CASE(test_netstats_and_frame_checks),
+          NKT_CASE(test_kev), NKT_CASE(test_proto_input_inject),
+          NKT_CASE(test_captured_v6_output_state));
