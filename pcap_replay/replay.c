@@ -102,6 +102,7 @@ struct run {
 	struct nkr_ctx ctx;
 	uint64_t ts_index[TS_RING]; /* record index in each slot */
 	int64_t ts_time[TS_RING];   /* and its timestamp */
+	uint64_t ts_hash[TS_RING];  /* and the hash of its frame (summary only) */
 
 	/* Outputs. */
 	struct nkr_vlog log;
@@ -147,7 +148,7 @@ struct run {
 	uint32_t last_hook, last_dir, last_inj, last_len;
 	uint64_t last_hash;
 	int have_last;
-	uint64_t emitted_in, emitted_out, emitted_injected;
+	uint64_t emitted_in, emitted_out, emitted_injected, emitted_changed;
 
 	/* --annotate. */
 	struct nkr_sbuf note, inj_note, inj_comment;
@@ -313,6 +314,17 @@ write_pkt(struct nkr_writer *w, int is_annot, struct rif *r, uint32_t family, in
 	}
 }
 
+/* FNV-1a 64, as the simulated kernel hashes packets. */
+static uint64_t
+fnv1a(const uint8_t *p, uint32_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n-- > 0)
+		h = (h ^ *p++) * 0x100000001b3ULL;
+	return h;
+}
+
 /* --- Host services ----------------------------------------------------- */
 
 static void
@@ -396,6 +408,10 @@ h_emit(void *arg, const struct nks_emit *em)
 		R->emitted_out++;
 	if (injected)
 		R->emitted_injected++;
+	else if (!R->o->o_quiet && em->em_index != 0 &&
+	         R->ts_index[em->em_index % TS_RING] == em->em_index &&
+	         R->ts_hash[em->em_index % TS_RING] != fnv1a(em->em_data, em->em_len))
+		R->emitted_changed++;
 	if (R->w == NULL && R->a == NULL)
 		return;
 	r = rif_get(em->em_ifindex);
@@ -977,6 +993,8 @@ process_frame(const struct nkr_frame *f)
 	set_phase(NKR_PH_PACKET, kf.fr_index);
 	R->ts_index[kf.fr_index % TS_RING] = kf.fr_index;
 	R->ts_time[kf.fr_index % TS_RING] = kf.fr_time_ns;
+	if (!R->o->o_quiet)
+		R->ts_hash[kf.fr_index % TS_RING] = fnv1a(kf.fr_data, kf.fr_caplen);
 	R->frames++;
 	if (kf.fr_dir == NKS_DIR_IN)
 		R->frames_in++;
@@ -1077,7 +1095,10 @@ summary(int status)
 			        k->k_running ? ", still running" : "");
 		fputc('\n', f);
 	}
-	fprintf(f, "  filters (kext filter hook):%s\n", R->nfst == 0 ? " no verdicts" : "");
+	fprintf(f,
+	        "  filters (kext filter hook: verdicts; modified = bytes differ from what the "
+	        "previous filter of the hook left; injected = verdicts on injected packets):%s\n",
+	        R->nfst == 0 ? " no verdicts" : "");
 	for (i = 0; i < R->nfst; i++) {
 		const struct fstat *s = &R->fst[i];
 
@@ -1116,8 +1137,10 @@ summary(int status)
 	if (R->reasons_other != 0)
 		fprintf(f, ", other %" PRIu64, R->reasons_other);
 	fprintf(f, "%s\n", R->nreasons == 0 && R->reasons_other == 0 ? " none" : "");
-	fprintf(f, "  emitted: %" PRIu64 " in, %" PRIu64 " out, %" PRIu64 " of them injected\n",
-	        R->emitted_in, R->emitted_out, R->emitted_injected);
+	fprintf(f,
+	        "  emitted: %" PRIu64 " in, %" PRIu64 " out; %" PRIu64 " of them injected, %" PRIu64
+	        " captured ones changed by a kext\n",
+	        R->emitted_in, R->emitted_out, R->emitted_injected, R->emitted_changed);
 	fprintf(f,
 	        "  timers: %" PRIu64 " clock steps after the last packet, %" PRIu32
 	        " callouts still pending at the end\n",

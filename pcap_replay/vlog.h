@@ -57,8 +57,8 @@ enum nkr_vkind {
 
 struct nkr_vclass {
 	enum nkr_vkind vc_kind;
-	char vc_word[80];    /* "pass", "drop:EPERM", "drop:bad-ip-checksum", "ret:ENOTSUP" */
-	char vc_reason[64];  /* "EPERM", "bad-ip-checksum", "" */
+	char vc_word[80];    /* "pass", "drop:EPERM", "drop:martian", "ret:ENOTSUP" */
+	char vc_reason[64];  /* "EPERM", "martian", "" */
 	const char *vc_rest; /* detail words left after the stack's reason, or NULL */
 };
 
@@ -121,7 +121,7 @@ void nkr_sbuf_printf(struct nkr_sbuf *s, const char *fmt, ...)
  * Append one verdict as an annotation clause ("; " separated):
  * "passed by com.example.a/flt at ipf_input", "dropped by com.example.fw/fw
  * at ipf_input: EPERM", "kept by ... at ipf_input (EJUSTRETURN)",
- * "dropped by the stack: bad-ip-checksum", " (modified)" when the bytes
+ * "dropped by the stack: martian", " (modified)" when the bytes
  * changed.
  */
 void nkr_annot_clause(struct nkr_sbuf *s, const struct nks_verdict *vd, const struct nkr_vclass *vc,
