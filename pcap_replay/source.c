@@ -121,7 +121,7 @@ cookie_close(void *c)
 	return 0;
 }
 
-#if defined(__GLIBC__)
+#if defined(__GLIBC__) || defined(__linux__)
 static ssize_t
 cookie_read(void *c, char *buf, size_t n)
 {
@@ -1060,7 +1060,7 @@ nkr_source_direction_summary(const struct nkr_source *csrc)
 		nrules++;
 	}
 	if (nrules == 0)
-		sb_printf(&sb, " no frames yet");
+		sb_printf(&sb, src->sr_eof || src->sr_failed ? " no frames" : " no frames yet");
 	for (i = 0; i < src->sr_nlocals; i++) {
 		lo = &src->sr_locals[i];
 		nkr__addr_str(lo->lo_family, lo->lo_addr, a, sizeof(a));

@@ -437,6 +437,65 @@ test_lookahead_window_vs_streaming(void **state)
 	cg_run_free(&small);
 }
 
+/* Every reference capture: frames, outbound ones, the local address the
+ * heuristic (or the capture) gives, the end. */
+static void
+test_fixture_table(void **state)
+{
+	static const struct {
+		const char *file;
+		unsigned n, out;
+		const char *local;
+		int rc;
+	} t[] = {
+	    {"01_tcp-reassembly-retrans.pcap", 117, 54, "local 63.193.213.194 on en0", 0},
+	    {"02_ipv6-tcp-ftp-6sessions.pcap", 136, 80,
+	     "local 2001:470:1f11:81f:c999:d94:aa7c:2e3e on en0 (in every flow, sent the first "
+	     "SYN)",
+	     0},
+	    {"03_tcp-fin-retransmission.pcap", 5, 3, "local 10.1.30.117 on en0", 0},
+	    {"04_tcp-partial-overlap.pcap", 7, 4,
+	     "local 1.1.1.1 on en0 (in every flow, sent the first SYN)", 0},
+	    {"05_tcp-fastopen-data-on-syn.pcap", 16, 7, "local 10.99.99.1 on en0", 0},
+	    {"06_tcp-snaplen-truncated.pcap", 878, 185, "local 192.168.1.10 on en0", 0},
+	    /* Fragments only: no SYN to tell, the first sender is local. */
+	    {"07_ipv4-frag-tcp.pcap", 5, 5,
+	     "local 210.54.213.247 on en0 (in every flow, sent the first packet)", 0},
+	    {"08_ipv4-frag-overlap-ooo.pcap", 6, 1, "local 10.0.0.1 on en0 (in every flow)", 0},
+	    {"09_ipv6-frag-udp-dns.pcap", 8, 3, "local 2001:470:1f11:81f:d138:5f55:6d4:1fe2 on en0",
+	     0},
+	    {"10_vlan-ipv6-frag-tcp.pcap", 3, 3, "local ::1 on en0", 0},
+	    {"11_ipv6-malformed-frags.pcap", 9, 5, "local 2001:db8:1::2 on en0", 0},
+	    {"12_vlan-qinqinq-http.pcap", 14, 7, "local 141.142.228.5 on en0", 0},
+	    {"13_pcapng-vlan-ipv6-tcp.pcapng", 17, 9,
+	     "local 2a00:6020:ad0b:8381:c8c2:18f1:4b9d:7524 on en0", 0},
+	    {"14_pcapng-two-interfaces.pcapng", 6, 3, "local 172.17.0.2 on eth0", 0},
+	    {"15_linktype-pktap-apple.pcap", 1, 1, "local 10.32.4.27 on en0", 0},
+	    {"16_null-loopback-ipv6-tcp.pcap", 12, 12, "local ::1 on lo0", 0},
+	    {"17_sll-nanosecond-handshake.pcap", 3, 2, "local 131.155.215.69 on en0", 0},
+	    {"18_rawip-syn-with-payload.pcap", 6, 4, "local 192.168.0.1 on utun0", 0},
+	    {"19_mixed-v4v6-tcp-udp.pcap", 263, 124, "local 172.16.238.131 on en0", 0},
+	    {"20_fuzz-malformed-truncated.pcap", 1, 1, "local 192.168.0.0 on en0", -1},
+	};
+	struct nkr_source_opts o = defopts();
+	char path[512];
+	struct cg_run r;
+	unsigned i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(path, sizeof(path), "%s/captures/%s", NKR_FIXTURES, t[i].file);
+		assert_true(cg_read(path, &o, &r));
+		if (r.n != t[i].n || count_dir(&r, NKS_DIR_OUT) != t[i].out || r.rc != t[i].rc)
+			fail_msg("%s: %u frames, %u out, rc %d", t[i].file, r.n,
+			         count_dir(&r, NKS_DIR_OUT), r.rc);
+		assert_contains(r.dirsum, t[i].local);
+		for (j = 0; j < r.n; j++)
+			assert_int_equal(r.fr[j].f.f_fr.fr_index, j + 1);
+		cg_run_free(&r);
+	}
+}
+
 /* ---- Generated captures ---- */
 
 /* Two hosts: A (local) talks TCP to B; returns the packet's length. */
@@ -1211,6 +1270,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_fixture_table),
 	    cmocka_unit_test(test_fixture_ethernet),
 	    cmocka_unit_test(test_fixture_truncated_records),
 	    cmocka_unit_test(test_fixture_vlan_tags_kept),
