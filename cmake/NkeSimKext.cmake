@@ -67,15 +67,16 @@ function(nke_add_kext name)
     if(NOT K_SOURCES)
         message(FATAL_ERROR "${_me}: SOURCES is required (the kext's .c files)")
     endif()
+    # A misspelt keyword after SOURCES would be taken for a file name.
+    foreach(_s IN LISTS K_SOURCES)
+        if(_s MATCHES "^[A-Z][A-Z_]*$" AND NOT EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${_s}")
+            message(FATAL_ERROR "${_me}: unknown arguments: ${_s} (not a keyword, and no "
+                "such source file)")
+        endif()
+    endforeach()
     if(NOT name MATCHES "^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
         message(FATAL_ERROR "${_me}: the name must be usable as a target and file name")
     endif()
-    foreach(_t IN ITEMS nke::kernel_env NkeSim::kern)
-        if(NOT TARGET ${_t})
-            message(FATAL_ERROR "${_me}: target ${_t} does not exist; include nkesim "
-                "(add_subdirectory or find_package(NkeSim)) before calling nke_add_kext")
-        endif()
-    endforeach()
 
     # Xcode's defaults: ${PRODUCT_NAME:rfc1034identifier} and
     # ${PRODUCT_NAME:c99extidentifier}_start.
@@ -112,6 +113,13 @@ function(nke_add_kext name)
     foreach(_r IN ITEMS START STOP)
         if(NOT K_${_r} STREQUAL "NONE" AND NOT K_${_r} MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
             message(FATAL_ERROR "${_me}: ${_r} '${K_${_r}}' is not a C function name")
+        endif()
+    endforeach()
+
+    foreach(_t IN ITEMS nke::kernel_env NkeSim::kern)
+        if(NOT TARGET ${_t})
+            message(FATAL_ERROR "${_me}: target ${_t} does not exist; include nkesim "
+                "(add_subdirectory or find_package(NkeSim)) before calling nke_add_kext")
         endif()
     endforeach()
 

@@ -8,6 +8,7 @@
  *   4 panicker    panics in ipf_input at the third packet
  *   5 leaker      allocates with OSMalloc in start and never frees
  *   6 busy        the stop routine refuses with EBUSY twice, then succeeds
+ *   0 (noroutines) well-behaved routines, left out with START/STOP NONE
  */
 #include <mach/mach_types.h>
 #include <sys/systm.h>
