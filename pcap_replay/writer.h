@@ -8,7 +8,10 @@
  * opt_comment; classic pcap holds one link type, so a packet of another
  * link type is refused with NKR_WRITER_MISMATCH (the caller counts it).
  * Output is buffered; write errors (disk full) are reported with the file
- * name, at the latest by nkr_writer_close().
+ * name and the system's words ("out.pcap: write error: No space left on
+ * device"), at the latest by nkr_writer_close().  Files are little-endian
+ * and hold nothing from the environment: identical calls write identical
+ * bytes.
  */
 #ifndef NKR_WRITER_H_
 #define NKR_WRITER_H_
@@ -54,7 +57,9 @@ int nkr_writer_close(struct nkr_writer *w, struct nkr_err *err);
  * framing a capture of that interface on macOS would show: Ethernet as is;
  * lo0 and utun as LINKTYPE_NULL with a 4-byte host-order Darwin protocol
  * family word (2 = IPv4, 30 = IPv6) in front.  Writes at most `size` bytes
- * to buf and returns the frame length, or 0 if buf is too small.
+ * to buf and returns the frame length, or 0 if buf is too small (or the
+ * interface type or family is unknown).  nkr_output_linktype() returns -1
+ * for an unknown interface type.
  */
 int nkr_output_linktype(uint32_t iftype);
 uint32_t nkr_output_frame(uint32_t iftype, uint32_t family, const uint8_t *pkt, uint32_t len,
