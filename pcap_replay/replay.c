@@ -641,6 +641,21 @@ crash_handler(int sig)
 	o += n;
 	if (R->ctx.c_phase == NKR_PH_PACKET)
 		put_u64(buf, &o, R->ctx.c_index);
+	if (R->have_last && R->last_hook > 0 && R->last_hook < NKS_HOOK_MAX &&
+	    R->last_index == (R->ctx.c_phase == NKR_PH_PACKET ? R->ctx.c_index : 0)) {
+		char hb[16];
+		const char *hn = nkr_hook_name(R->last_hook, hb, sizeof(hb));
+
+		p = " (last filter callback that returned: ";
+		n = strlen(p);
+		if (o + n + strlen(hn) + 3 < sizeof(buf)) {
+			memcpy(buf + o, p, n);
+			o += n;
+			memcpy(buf + o, hn, strlen(hn));
+			o += strlen(hn);
+			buf[o++] = ')';
+		}
+	}
 	buf[o++] = '\n';
 	(void)!write(2, buf, o);
 	for (i = 0; i < 4; i++)

@@ -8,6 +8,7 @@
  *   4 panicker    panics in ipf_input at the third packet
  *   5 leaker      allocates with OSMalloc in start and never frees
  *   6 busy        the stop routine refuses with EBUSY twice, then succeeds
+ *   7 crasher     writes to an invalid address in ipf_input at the second packet
  *   0 (noroutines) well-behaved routines, left out with START/STOP NONE
  */
 #include <mach/mach_types.h>
@@ -43,6 +44,23 @@ pa_input(void *cookie, mbuf_t *data, int offset, u_int8_t protocol)
 static struct ipf_filter flt = {NULL, "panicker.v4", pa_input, NULL, NULL};
 #endif
 
+#if MISBEHAVE == 7
+static ipfilter_t ref;
+static unsigned long n;
+/* Not NULL (a sanitizer would catch that first): an unmapped address. */
+static int *volatile bad_ptr = (int *)16;
+
+static errno_t
+cr_input(void *cookie, mbuf_t *data, int offset, u_int8_t protocol)
+{
+	if (++n == 2)
+		*bad_ptr = 1;
+	return 0;
+}
+
+static struct ipf_filter flt = {NULL, "crasher.v4", cr_input, NULL, NULL};
+#endif
+
 #if MISBEHAVE == 5
 static OSMallocTag leak_tag;
 static void *leak;
@@ -62,6 +80,8 @@ misbehave_start(kmod_info_t *ki, void *d)
 	nkesim_test_no_such_kpi();
 	return KERN_SUCCESS;
 #elif MISBEHAVE == 4
+	return ipf_addv4(&flt, &ref) == 0 ? KERN_SUCCESS : KERN_FAILURE;
+#elif MISBEHAVE == 7
 	return ipf_addv4(&flt, &ref) == 0 ? KERN_SUCCESS : KERN_FAILURE;
 #elif MISBEHAVE == 5
 	leak_tag = OSMalloc_Tagalloc("com.nkesim.test.leaker", OSMT_DEFAULT);

@@ -6,7 +6,8 @@
 #   NKE_REPLAY      the nke-replay executable
 #   ARGS            its arguments
 #   OUT_DIR         scratch directory (emptied first)
-#   EXPECT_EXIT     expected exit status (default 0)
+#   EXPECT_EXIT     expected exit status (default 0); "crash": anything but
+#                   0, 1 and 2 (a signal, or a sanitizer's own status)
 #   GOLDEN          expected verdict log; LOG is the log ARGS write.  With the
 #                   environment variable NKE_UPDATE_GOLDEN=1 the golden file
 #                   is rewritten instead; a mismatch prints a unified diff.
@@ -71,7 +72,11 @@ string(REPLACE ";" " " _cmdline "${ARGS}")
 message(STATUS "nke-replay ${_cmdline}")
 run_once(rc err out)
 message(STATUS "stderr:\n${err}")
-if(NOT "${rc}" STREQUAL "${EXPECT_EXIT}")
+if(EXPECT_EXIT STREQUAL "crash")
+    if("${rc}" MATCHES "^[012]$")
+        fail("exit status ${rc}, expected a crash")
+    endif()
+elseif(NOT "${rc}" STREQUAL "${EXPECT_EXIT}")
     fail("exit status ${rc}, expected ${EXPECT_EXIT}")
 endif()
 
