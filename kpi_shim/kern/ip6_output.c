@@ -129,7 +129,18 @@ nke__ip6_output(struct __mbuf *m, int flags, ipf_pktopts_t opts, struct nke_pkti
 	nxt = ip6[6];
 	off = nke__ip6_lasthdr(m, 40, &nxt, &unfrg);
 	mtu = ifp->if_mtu;
-	if (!trunc && off >= 0 && (m->m_pkthdr.csum_flags & CSUM_DELAY_IPV6_DATA)) {
+	if (!trunc && pi->pi_nsum > 0 && nke__captured_unchanged(m, pi)) {
+		/* Unchanged capture: its checksum as captured (see ip_output.c). */
+		u_int32_t hw = 0;
+
+		if (ifp->if_offload & IFNET_CSUM_TCPIPV6)
+			hw |= CSUM_TCPIPV6;
+		if (ifp->if_offload & IFNET_CSUM_UDPIPV6)
+			hw |= CSUM_UDPIPV6;
+		nke__m_copyback_inplace(m, (int)pi->pi_sumoff[0], 2, &pi->pi_sumval[0]);
+		m->m_pkthdr.csum_flags &= ~(~hw & CSUM_DELAY_IPV6_DATA);
+		unchanged = 1;
+	} else if (!trunc && off >= 0 && (m->m_pkthdr.csum_flags & CSUM_DELAY_IPV6_DATA)) {
 		u_int32_t hw = 0, want = m->m_pkthdr.csum_flags & CSUM_DELAY_IPV6_DATA;
 
 		if (ifp->if_offload & IFNET_CSUM_TCPIPV6)
@@ -141,9 +152,8 @@ nke__ip6_output(struct __mbuf *m, int flags, ipf_pktopts_t opts, struct nke_pkti
 		    ((u_int32_t)m->m_pkthdr.len > mtu && !(ifp->if_flags & IFF_LOOPBACK)))
 			(void)nke__in6_finalize_cksum(m, 0, off - 40, nxt, want);
 	}
-	if (!trunc && pi->pi_nsum > 0)
-		unchanged = nke__restore_captured_sums(
-		    m, pi, (m->m_pkthdr.csum_flags & CSUM_DELAY_IPV6_DATA) != 0);
+	if (unchanged < 0 && pi->pi_nsum > 0)
+		unchanged = 0;
 
 	if ((u_int32_t)m->m_pkthdr.len <= mtu || (ifp->if_flags & IFF_LOOPBACK))
 		return nke__dlil_output(ifp, NKE_AF_INET6, m, 0, pi);

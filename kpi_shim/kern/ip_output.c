@@ -27,40 +27,56 @@
  * chain with the captured bytes (synchronous only: pi_frame is the frame
  * still being processed).
  */
+/* Does [off, off+len) of the chain equal p? */
+static int
+range_equal(struct __mbuf *m, u_int32_t off, const u_int8_t *p, u_int32_t len)
+{
+	for (; m != NULL && off >= (u_int32_t)m->m_len; m = m->m_next)
+		off -= (u_int32_t)m->m_len;
+	for (; m != NULL && len > 0; m = m->m_next, off = 0) {
+		u_int32_t n = (u_int32_t)m->m_len - off;
+
+		if (n > len)
+			n = len;
+		if (memcmp(m->m_data + off, p, n) != 0)
+			return 0;
+		p += n;
+		len -= n;
+	}
+	return len == 0;
+}
+
 int
 nke__captured_unchanged(struct __mbuf *m, const struct nke_pktinfo *pi)
 {
 	const u_int8_t *cap;
-	u_int32_t len, caplen, pos = 0, i;
-	u_int8_t buf[256];
+	u_int32_t len, caplen, pos = 0, i, offs[2];
 
 	if (!(pi->pi_flags & NKE_PI_CAPTURED) || pi->pi_frame == NULL ||
 	    (pi->pi_flags & NKE_PI_INJECTED) || (NKE_PC(m)->pc_flags & NKE_PC_INJECTED))
 		return 0;
 	len = (u_int32_t)m->m_pkthdr.len;
-	if (pi->pi_framelen < pi->pi_l2len)
+	if (pi->pi_framelen < pi->pi_l2len + pi->pi_trimmed)
 		return 0;
 	caplen = pi->pi_framelen - pi->pi_l2len - pi->pi_trimmed;
 	if (len != caplen || nke__m_length(m) < len)
 		return 0;
 	cap = pi->pi_frame + pi->pi_l2len;
-	while (pos < len) {
-		u_int32_t n = len - pos < sizeof(buf) ? len - pos : (u_int32_t)sizeof(buf);
-
-		nke__m_copydata(m, (int)pos, (int)n, buf);
-		for (i = 0; i < pi->pi_nsum; i++) {
-			u_int32_t o = pi->pi_sumoff[i], k;
-
-			/* Mask the checksum fields in both. */
-			for (k = o; k < o + 2; k++)
-				if (k >= pos && k < pos + n)
-					buf[k - pos] = cap[k];
-		}
-		if (memcmp(buf, cap + pos, n) != 0)
-			return 0;
-		pos += n;
+	/* Everything but the checksum fields (offsets in increasing order). */
+	for (i = 0; i < pi->pi_nsum; i++)
+		offs[i] = pi->pi_sumoff[i];
+	if (pi->pi_nsum == 2 && offs[0] > offs[1]) {
+		offs[0] = pi->pi_sumoff[1];
+		offs[1] = pi->pi_sumoff[0];
 	}
-	return 1;
+	for (i = 0; i < pi->pi_nsum; i++) {
+		if (offs[i] < pos || offs[i] + 2 > len)
+			continue;
+		if (!range_equal(m, pos, cap + pos, offs[i] - pos))
+			return 0;
+		pos = offs[i] + 2;
+	}
+	return range_equal(m, pos, cap + pos, len - pos);
 }
 
 /*
@@ -244,7 +260,20 @@ nke__ip_output(struct __mbuf *m, int flags, ipf_pktopts_t opts, struct nke_pktin
 
 	/* Checksums: in software what the interface cannot do (ip_output_checksum). */
 	hw = hw_csum_flags(ifp);
-	if (!trunc) {
+	if (!trunc && pi->pi_nsum > 0 && nke__captured_unchanged(m, pi)) {
+		/*
+		 * The captured packet, unchanged: it leaves with its captured
+		 * checksums, which spares computing them (NKE-DIVERGENCE: the
+		 * capture's values even where finalisation would write others).
+		 */
+		u_int32_t i;
+
+		for (i = 0; i < pi->pi_nsum; i++)
+			nke__m_copyback_inplace(m, (int)pi->pi_sumoff[i], 2, &pi->pi_sumval[i]);
+		m->m_pkthdr.csum_flags |= CSUM_IP;
+		m->m_pkthdr.csum_flags &= ~(~hw & (CSUM_DELAY_IP | CSUM_DELAY_DATA));
+		unchanged = 1;
+	} else if (!trunc) {
 		m->m_pkthdr.csum_flags |= CSUM_IP;
 		sw = m->m_pkthdr.csum_flags & ~hw & (CSUM_DELAY_IP | CSUM_DELAY_DATA);
 		if (hlen != 20)
@@ -266,9 +295,7 @@ nke__ip_output(struct __mbuf *m, int flags, ipf_pktopts_t opts, struct nke_pktin
 			m->m_pkthdr.csum_flags &= ~(u_int32_t)CSUM_DELAY_IP;
 		}
 		if (pi->pi_nsum > 0)
-			unchanged = nke__restore_captured_sums(
-			    m, pi,
-			    (m->m_pkthdr.csum_flags & (CSUM_DELAY_IP | CSUM_DELAY_DATA)) != 0);
+			unchanged = 0;
 	}
 
 	iplen = nke__be16(ip + 2);

@@ -125,9 +125,9 @@ void
 nke__cb_leave(struct nke_cb *cb)
 {
 	struct thread *th = nke__current_thread();
-	u_int32_t kext = nke__kext_current_id();
 
-	if (nke__locks_held(th) > cb->cb_locks) {
+	if (NKE_UNLIKELY(nke__locks_held(th) > cb->cb_locks)) {
+		u_int32_t kext = nke__kext_current_id();
 		char buf[256];
 
 		nke__report("lock-held-at-return", "%s: filter \"%s\" returned holding %s",
