@@ -878,9 +878,9 @@ kext_start(struct kext *k)
 
 /*
  * Stop every running kext, newest first.  A refusal (EBUSY, KERN_FAILURE,
- * any non-success) is retried after pending callouts ran and one simulated
- * second passed, up to o_stop_retries more times, as kextunload would be
- * retried; then the kext is reported.
+ * any non-success) is retried after pending callouts ran, one simulated
+ * second passed and the callouts that armed ran too, up to o_stop_retries
+ * more times, as kextunload would be retried; then the kext is reported.
  */
 static void
 kexts_stop(void)
@@ -929,6 +929,8 @@ kexts_stop(void)
 			set_phase(NKR_PH_TIMER, 0);
 			drain(R->o->o_drain_limit, R->clk_up + R->o->o_drain_horizon_ns);
 			clock_set(R->clk_cal + (int64_t)sec, R->clk_up + sec);
+			/* What the callouts of that second armed (e.g. the input thread). */
+			drain(R->o->o_drain_limit, R->clk_up + R->o->o_drain_horizon_ns);
 		}
 	}
 }
@@ -1262,6 +1264,12 @@ run_body(void)
 	set_phase(NKR_PH_TIMER, 0);
 	drain(o->o_drain_limit, R->clk_up + o->o_drain_horizon_ns);
 	kexts_stop();
+	/*
+	 * Work the stop routines left queued (packets they re-injected wait for
+	 * the simulated input thread) runs as it would in XNU, filters gone.
+	 */
+	set_phase(NKR_PH_TIMER, 0);
+	drain(o->o_drain_limit, R->clk_up + o->o_drain_horizon_ns);
 	R->pending_at_end = NKS_callouts_pending(NULL);
 	for (i = 0; i < R->nkexts; i++)
 		if (R->kexts[i].k_running)
