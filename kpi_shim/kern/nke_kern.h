@@ -83,6 +83,13 @@ void nke__services_stats(struct nks_stats *st);
 /* The simulated network stack (net_sim.c): interfaces, filters, IP. */
 void nke__net_init(void);
 void nke__net_fini(void);
+/*
+ * Run the simulated input thread now (dlil.c): packets queued by ifnet_input,
+ * proto_inject, ipf_inject_input and lo0, deferred interface events, expired
+ * reassembly.  NKS_frame() does it after each frame; call it before stopping
+ * a kext (XNU's input thread would long have run) or before a leak check.
+ */
+void nke__net_drain(void);
 
 /* --- Kernel services (kern_synch.c, locks.c, kern_proc.c, ...) -------- */
 
