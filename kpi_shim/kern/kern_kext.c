@@ -252,6 +252,8 @@ NKS_kext_stop(nks_u32 kext_id, nks_i32 *result)
 			*result = kOSKextReturnInUse;
 		return EBUSY;
 	}
+	/* Packets the kext queued for the input thread: XNU's would have run. */
+	nke__net_drain();
 	if (k->ke_ki->stop == NULL) {
 		k->ke_state = KS_STOPPED;
 		return 0;
