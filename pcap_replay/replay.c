@@ -1277,6 +1277,22 @@ run_body(void)
 	leak_check(&base);
 }
 
+/* Start the simulated kernel and run; a simulated panic longjmps out. */
+static void
+start_and_run(void)
+{
+	if (NKS_init(&R->ho) != 0) {
+		fprintf(stderr,
+		        "nke-replay: the simulated kernel refused to start (seam "
+		        "version %d expected)\n",
+		        NKS_SEAM_VERSION);
+		R->kext_error = 1;
+		return;
+	}
+	R->kernel_up = 1;
+	run_body();
+}
+
 static void
 close_outputs(void)
 {
@@ -1362,17 +1378,8 @@ nkr_run(const struct nkr_opts *o)
 	if (R->have_log || R->a != NULL || !o->o_quiet)
 		R->ho.ho_verdict = h_verdict;
 	crash_install();
-	if (NKS_init(&R->ho) != 0) {
-		fprintf(stderr,
-		        "nke-replay: the simulated kernel refused to start (seam "
-		        "version %d expected)\n",
-		        NKS_SEAM_VERSION);
-		R->kext_error = 1;
-		goto out;
-	}
-	R->kernel_up = 1;
 	if (setjmp(R->jb) == 0)
-		run_body();
+		start_and_run();
 
 out:
 	close_outputs();
