@@ -194,6 +194,7 @@ nke__cb_result(int r, struct __mbuf **mp, const char *hook, const char *filter)
 		const char *why;
 
 		if (*mp == NULL) {
+			/* NKE-DIVERGENCE: XNU dereferences NULL here; nkesim carries on. */
 			nke__report(
 			    "null-data-pass",
 			    "%s \"%s\" returned 0 with *data == NULL (XNU dereferences it); "
@@ -212,6 +213,7 @@ nke__cb_result(int r, struct __mbuf **mp, const char *hook, const char *filter)
 			nke__netstats.ns_filter_kept++;
 			return EJUSTRETURN;
 		}
+		/* NKE-DIVERGENCE: XNU goes on with the stale length. */
 		nke__report("pkthdr-len-mismatch",
 		            "%s \"%s\" returned a packet whose pkthdr.len (%d) differs from its "
 		            "chain (%zu bytes); the stack uses the chain",
@@ -356,6 +358,7 @@ ether_demux(struct __ifnet **ifpp, struct __mbuf **mp, char **framep, struct nke
 		m->m_flags |= memcmp(eh, bcast, 6) == 0 ? M_BCAST : M_MCAST;
 
 	} else if (ifp->if_haslladdr && memcmp(eh, ifp->if_lladdr, 6) != 0) {
+		/* NKE-DIVERGENCE: with its MAC unknown (zero) an interface is never promiscuous. */
 		m->m_flags |= M_PROMISC;
 	}
 	if (is_vlan_tpid(type) && !NKE_IS_VLAN(ifp)) {
@@ -501,7 +504,11 @@ nke__dlil_input(struct __ifnet *ifp, struct __mbuf *m, struct nke_pktinfo *pi)
 
 /* --- Output ---------------------------------------------------------------------------- */
 
-/* The loop-back driver: what lo0 sends comes back in through its input queue. */
+/*
+ * The loop-back driver: what lo0 sends comes back in through its input
+ * queue.  The packet is emitted once, here (what a capture on lo0 shows),
+ * not again when it has come back up through the input filters.
+ */
 static void
 lo_output(struct __ifnet *ifp, struct __mbuf *m, struct nke_pktinfo *pi)
 {
@@ -780,6 +787,12 @@ ifnet_input(ifnet_t interface, mbuf_t first_packet, const struct ifnet_stat_incr
 	return 0;
 }
 
+/*
+ * NKE-DIVERGENCE: XNU has no bound on synchronous re-injection (a filter
+ * that re-injects everything it sees recurses until the stack overflows);
+ * nkesim reports it and drops the packet after NKE_INJECT_DEPTH levels, and
+ * likewise for asynchronous loops (inq_process, nke__net_drain).
+ */
 static int
 nest_enter(struct __mbuf *m, const char *who)
 {

@@ -275,8 +275,8 @@ incomplete:
 /*
  * Fragment an IPv6 packet (checksums final) to mtu after its unfragmentable
  * part of unfrglen bytes (IPv6 header included): a list linked by
- * m_nextpkt, or NULL (m freed).  Identifiers come from a counter, so runs
- * are reproducible.
+ * m_nextpkt, or NULL (m freed).  NKE-DIVERGENCE: identifiers come from a
+ * counter (XNU draws them at random), so runs are reproducible.
  */
 struct __mbuf *
 nke__ip6_fragment(struct __mbuf *m, u_int32_t mtu, u_int32_t unfrglen)

@@ -22,8 +22,9 @@
 #include "net_internal.h"
 
 /*
- * Where event-socket support hooks in; until it exists events posted with
- * kev_msg_post (and the interface events) go nowhere else.
+ * Where event-socket support hooks in.  NKE-DIVERGENCE: until PF_SYSTEM
+ * event sockets exist, events posted with kev_msg_post (and the interface
+ * events) are validated and then go nowhere.
  */
 void nke__kev_socket_post(const struct kev_msg *ev) __attribute__((weak));
 void

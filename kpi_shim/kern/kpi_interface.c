@@ -395,7 +395,8 @@ NKS_ifnet_attach(const struct nks_ifspec *spec, nks_u32 *ifindex)
 	/*
 	 * XNU's ifnet_attach posts KEV_DL_IF_ATTACHED before anyone could have
 	 * attached a filter; the protocols attach and the driver reports the
-	 * link later, from other threads: those come from the input thread.
+	 * link later, from other threads.  NKE-DIVERGENCE: here those come
+	 * from the simulated input thread, at its next run.
 	 */
 	nke__dlil_post_msg(ifp, KEV_DL_SUBCLASS, KEV_DL_IF_ATTACHED);
 	nke__dlil_post_later(ifp, KEV_DL_SUBCLASS, KEV_DL_PROTO_ATTACHED, NKE_AF_INET);
@@ -483,7 +484,9 @@ nke__in6_islocal(const u_int8_t a[16])
  * memberships (XNU delivers only the groups the host joined), and an
  * interface with no address of the family accepts every unicast packet
  * (XNU does so only when the host has no IPv4 address at all), so that a
- * capture whose local addresses were not given still reaches the filters.
+ * capture whose local addresses were not given still reaches the filters;
+ * and an address of another interface counts as ours (XNU checks the
+ * arrival interface when forwarding is off: the strong end-system model).
  */
 int
 nke__in_ours(struct __ifnet *ifp, const u_int8_t dst[4])
@@ -517,9 +520,23 @@ nke__in_ours(struct __ifnet *ifp, const u_int8_t dst[4])
 int
 nke__in6_ours(struct __ifnet *ifp, const u_int8_t dst[16])
 {
+	struct __ifaddr *ifa;
+	int haslinklocal = 0;
+
 	if (dst[0] == 0xff)
 		return 1;
 	if (nke__in6_islocal(dst))
+		return 1;
+	/*
+	 * NKE-DIVERGENCE: a Mac gives every interface a link-local address of
+	 * its own; when the capture did not name ours, any link-local
+	 * destination is taken as ours.
+	 */
+	TAILQ_FOREACH(ifa, &ifp->if_addrs, ifa_link)
+	if (ifa->ifa_family == AF_INET6 && ifa->ifa_raw[0] == 0xfe &&
+	    (ifa->ifa_raw[1] & 0xc0) == 0x80)
+		haslinklocal = 1;
+	if (!haslinklocal && dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80)
 		return 1;
 	return !ifp_has_family(ifp, AF_INET6);
 }

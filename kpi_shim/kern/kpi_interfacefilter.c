@@ -103,6 +103,7 @@ iflt_attach(ifnet_t interface, const struct iff_filter *filter, interface_filter
 	if (filter == NULL || filter_ref == NULL)
 		return EINVAL;
 	if (traversing_self(interface))
+		/* NKE-DIVERGENCE: XNU waits forever; nkesim reports and attaches. */
 		nke__report("iflt-self-deadlock",
 		            "iflt_attach(%s, \"%s\") from inside a filter callback of the same "
 		            "interface: XNU waits for the traversal to end and hangs",

@@ -133,8 +133,9 @@ ipf_remove(ipfilter_t filter_ref)
 	f = ipf_lookup(filter_ref);
 	if (f == NULL) {
 		/*
-		 * XNU reads the stale filter (use after free) and answers
-		 * EINVAL or ENOENT depending on what the memory holds.
+		 * NKE-DIVERGENCE: XNU reads the stale filter (use after free)
+		 * and answers EINVAL or ENOENT depending on what the memory
+		 * holds; nkesim reports it and says ENOENT.
 		 */
 		nke__report(
 		    "ipf-remove-unknown",
@@ -142,7 +143,10 @@ ipf_remove(ipfilter_t filter_ref)
 		return ENOENT;
 	}
 	if (f->ipf_removed) {
-		/* XNU would queue it for deferred detach a second time. */
+		/*
+		 * NKE-DIVERGENCE: XNU would queue it for deferred detach a
+		 * second time (list corruption); reported, otherwise ignored.
+		 */
 		nke__report("ipf-remove-twice", "ipf_remove(\"%s\") called again before its detach",
 		            f->ipf_f.name != NULL ? f->ipf_f.name : "");
 		return 0;
@@ -406,6 +410,7 @@ ipf_inject_input(mbuf_t data, ipfilter_t filter_ref)
 	}
 	if (filter_ref != NULL) {
 		if (m->m_pkthdr.rcvif == NULL) {
+			/* NKE-DIVERGENCE: XNU's ip_input asserts; reported, lo0 used. */
 			nke__report(
 			    "ipf-inject-no-rcvif",
 			    "ipf_inject_input with a filter reference and no receive interface: "

@@ -400,6 +400,49 @@ test_iff_output_offload_state(void)
 	obs_detach(&ob);
 }
 
-NKT_CASES(NKT_CASE(test_lo0_path), NKT_CASE(test_lo0_injected_checksums), NKT_CASE(test_truncated),
+static int ll_calls;
+
+static errno_t
+ll_in(void *cookie, mbuf_t *data, int off, u_int8_t proto)
+{
+	(void)cookie;
+	(void)data;
+	(void)off;
+	(void)proto;
+	ll_calls++;
+	return 0;
+}
+
+static void
+test_v6_link_local_is_ours(void)
+{
+	u_int32_t idx = pt_attach_en("en0", 0, 0);
+	static const u_int8_t ll[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5};
+	static const u_int8_t other[16] = {0x20, 0x01, 0x0d, 0xb8, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5};
+	struct ipf_filter f;
+	ipfilter_t ref;
+	struct pt_pkt p;
+
+	memset(&f, 0, sizeof(f));
+	f.name = "ll";
+	f.ipf_input = ll_in;
+	KT_ASSERT_EQ(ipf_addv6(&f, &ref), 0);
+	ll_calls = 0;
+	pt_record(1, 1);
+	/* No link-local address was given: any link-local destination is ours. */
+	pt_eth(&p, 1, 0x86dd, 0, NULL);
+	pt_ip6(&p, pt_ip6_peer, ll, NULL, 0, 17, "n", 1);
+	pt_feed(idx, NKS_DIR_IN, &p);
+	KT_ASSERT_EQ(ll_calls, 1);
+	/* A global address that is not ours is not. */
+	pt_eth(&p, 1, 0x86dd, 0, NULL);
+	pt_ip6(&p, pt_ip6_peer, other, NULL, 0, 17, "n", 1);
+	pt_feed(idx, NKS_DIR_IN, &p);
+	KT_ASSERT_EQ(ll_calls, 1);
+	KT_ASSERT(pt_stack_verdict("not-local") != NULL);
+	KT_ASSERT_EQ(ipf_remove(ref), 0);
+}
+
+NKT_CASES(NKT_CASE(test_lo0_path), NKT_CASE(test_v6_link_local_is_ours), NKT_CASE(test_lo0_injected_checksums), NKT_CASE(test_truncated),
           NKT_CASE(test_stack_drops), NKT_CASE(test_non_ip_and_qinq),
           NKT_CASE(test_framing_of_kext_packets), NKT_CASE(test_iff_output_offload_state));

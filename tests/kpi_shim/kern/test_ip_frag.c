@@ -231,6 +231,21 @@ test_duplicate_and_malformed(void)
 	KT_ASSERT(pt_emits[2].e.em_flags & NKS_EMIT_TRUNCATED);
 	KT_ASSERT_EQ(c.calls_in, 1);
 	KT_ASSERT_EQ(nke__reass_pending(), 0);
+
+	/* Two "last" fragments that disagree: never complete, expire. */
+	h = datagram(&d, 1, 301);
+	pt_frag4(&f1, &d, h, 0, 32, 1);
+	pt_frag4(&f2, &d, h, 48, 24, 0);
+	pt_frag4(&bad, &d, h, 32, 8, 0);
+	pt_feed(idx, NKS_DIR_IN, &f1);
+	pt_feed(idx, NKS_DIR_IN, &f2);
+	pt_feed(idx, NKS_DIR_IN, &bad);
+	KT_ASSERT_EQ(c.calls_in, 1);
+	KT_ASSERT_EQ(nke__reass_pending(), 1);
+	pt_record_reset();
+	pt_advance(31ULL * 1000000000ULL);
+	KT_ASSERT_EQ(nke__reass_pending(), 0);
+	KT_ASSERT_EQ(pt_nemits, 3);
 	KT_ASSERT_EQ(ipf_remove(c.ref), 0);
 }
 
