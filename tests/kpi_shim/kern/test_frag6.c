@@ -284,6 +284,28 @@ test_outbound_refragment(void)
 	KT_ASSERT_EQ(ipf_remove(c.ref), 0);
 }
 
-NKT_CASES(NKT_CASE(test_in_order_identity), NKT_CASE(test_changed_datagram),
+static void
+test_limits(void)
+{
+	u_int32_t idx = pt_attach_en("en0", 0, 0), h, i;
+	static struct pt_pkt big;
+	struct pt_pkt f;
+	u_int8_t data[1100];
+
+	pt_record(1, 1);
+	memset(data, 7, sizeof(data));
+	pt_eth(&big, 1, 0x86dd, 0, NULL);
+	h = pt_ip6(&big, pt_ip6_peer, pt_ip6_host, NULL, 0, 17, data, sizeof(data));
+	/* More than 128 fragments of a datagram that never completes. */
+	for (i = 1; i <= 129; i++) {
+		pt_frag6(&f, &big, h, 8 * i, 8, 1, 10);
+		pt_feed(idx, NKS_DIR_IN, &f);
+	}
+	KT_ASSERT(pt_stack_verdict("frag-limit") != NULL);
+	KT_ASSERT_EQ(nke__reass_pending(), 0);
+	KT_ASSERT_EQ(pt_nemits, 129);
+}
+
+NKT_CASES(NKT_CASE(test_in_order_identity), NKT_CASE(test_limits), NKT_CASE(test_changed_datagram),
           NKT_CASE(test_overlap_drops_datagram), NKT_CASE(test_duplicate_and_malformed),
           NKT_CASE(test_timeout), NKT_CASE(test_outbound), NKT_CASE(test_outbound_refragment));

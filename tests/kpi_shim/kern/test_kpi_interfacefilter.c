@@ -14,7 +14,7 @@
 
 #include "pkt_testutil.h"
 
-enum { M_PASS = 0, M_DROP, M_KEEP, M_NULLPASS, M_REINJECT, M_DETACH_SELF };
+enum { M_PASS = 0, M_DROP, M_KEEP, M_NULLPASS, M_REINJECT, M_DETACH_SELF, M_MODIFY, M_MODIFY_L2 };
 
 struct tf {
 	int id;
@@ -88,6 +88,16 @@ tf_input(void *cookie, ifnet_t ifp, protocol_family_t pf, mbuf_t *data, char **f
 	case M_DETACH_SELF:
 		iflt_detach(t->ref);
 		return 0;
+	case M_MODIFY: {
+		u_int8_t x = 0x77;
+
+		/* The last payload byte (the IP header checksum stays valid). */
+		KT_ASSERT_EQ(mbuf_copyback(*data, mbuf_pkthdr_len(*data) - 1, 1, &x, MBUF_WAITOK), 0);
+		return 0;
+	}
+	case M_MODIFY_L2:
+		(*frame)[6] = 0x0e; /* the source MAC */
+		return 0;
 	default:
 		return 0;
 	}
@@ -117,6 +127,12 @@ tf_output(void *cookie, ifnet_t ifp, protocol_family_t pf, mbuf_t *data)
 		/* Synchronous: re-enters every iff_output, this one included. */
 		KT_ASSERT_EQ(ifnet_output_raw(ifp, pf, *data), 0);
 		return EJUSTRETURN;
+	case M_MODIFY: {
+		u_int8_t x = 0x66;
+
+		KT_ASSERT_EQ(mbuf_copyback(*data, mbuf_pkthdr_len(*data) - 1, 1, &x, MBUF_WAITOK), 0);
+		return 0;
+	}
 	default:
 		return 0;
 	}
@@ -561,7 +577,43 @@ test_vlan_interface_events(void)
 	iflt_detach(a.ref);
 }
 
-NKT_CASES(NKT_CASE(test_attach_errors), NKT_CASE(test_order_and_args),
+static void
+test_modify(void)
+{
+	u_int32_t idx = pt_attach_en("en0", 0, 0);
+	ifnet_t ifp = nke__ifnet_byindex(idx);
+	struct tf a;
+	struct pt_pkt p;
+
+	pt_record(1, 1);
+	tf_attach(&a, 1, ifp, 0);
+	udp4_in(&p);
+	/* Changed at iff_input: what goes up is the changed packet. */
+	a.mode_in = M_MODIFY;
+	pt_feed(idx, NKS_DIR_IN, &p);
+	KT_ASSERT_EQ(pt_nemits, 1);
+	KT_ASSERT_MEM_EQ(pt_emits[0].data, p.b, p.len - 1);
+	KT_ASSERT_EQ(pt_emits[0].data[p.len - 1], 0x77);
+	KT_ASSERT_EQ(pt_verdicts[0].v.vd_len, p.len - 14);
+	/* A changed link header is what goes up too. */
+	a.mode_in = M_MODIFY_L2;
+	pt_feed(idx, NKS_DIR_IN, &p);
+	KT_ASSERT_EQ(pt_nemits, 2);
+	KT_ASSERT_EQ(pt_emits[1].data[6], 0x0e);
+	KT_ASSERT_MEM_EQ(pt_emits[1].data + 7, p.b + 7, p.len - 7);
+	/* Changed at iff_output: the driver sends the changed frame. */
+	a.mode_in = M_PASS;
+	a.mode_out = M_MODIFY;
+	pt_eth(&p, 0, 0x0800, 0, NULL);
+	pt_ip4(&p, pt_ip_host, pt_ip_peer, 17, 8, 0, 0, "out", 3);
+	pt_feed(idx, NKS_DIR_OUT, &p);
+	KT_ASSERT_EQ(pt_nemits, 3);
+	KT_ASSERT_MEM_EQ(pt_emits[2].data, p.b, p.len - 1);
+	KT_ASSERT_EQ(pt_emits[2].data[p.len - 1], 0x66);
+	iflt_detach(a.ref);
+}
+
+NKT_CASES(NKT_CASE(test_attach_errors), NKT_CASE(test_modify), NKT_CASE(test_order_and_args),
           NKT_CASE(test_protocol_filtering), NKT_CASE(test_vlan_skip),
           NKT_CASE(test_results_and_ownership), NKT_CASE(test_reinject_input),
           NKT_CASE(test_reinject_output_raw), NKT_CASE(test_output_raw_errors),
