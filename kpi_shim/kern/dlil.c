@@ -712,6 +712,9 @@ nke__net_drain(void)
 		inq_process(m);
 	}
 	nke__reass_expire(nke__clock_uptime_ns);
+	/* Nothing left for the input thread: no wake-up pending either. */
+	if (inq_head == NULL && inq_call != NULL)
+		(void)thread_call_cancel(inq_call);
 	nke__net_busy--;
 	draining = 0;
 }
