@@ -248,6 +248,8 @@ nke__fq_drop(struct nke_fragq *fq, const char *reason)
 			             reason);
 			nke__cur_index = save;
 		}
+		if (fq->fq_norig == 0 && !(NKE_PC(m)->pc_flags & NKE_PC_INJECTED))
+			nke__count_emit(fq->fq_dir); /* it would leave as it came */
 		nke__m_freem(m);
 	}
 	fq->fq_frags = NULL;
@@ -278,6 +280,8 @@ nke__fq_purge(struct nke_fragq *fq, const char *reason)
 			             reason);
 			nke__cur_index = save;
 		}
+		if (fq->fq_norig == 0 && !(NKE_PC(m)->pc_flags & NKE_PC_INJECTED))
+			nke__count_emit(fq->fq_dir); /* it would leave as it came */
 		nke__m_freem(m);
 	}
 	fq_bytes -= fq->fq_bytes;

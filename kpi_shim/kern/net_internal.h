@@ -346,6 +346,8 @@ void nke__stack_drop(struct __mbuf *m, u_int32_t dir, struct nke_pktinfo *pi, co
 void nke__emit_in(struct __mbuf *m, struct nke_pktinfo *pi);
 /* Outbound emission at the driver (m is the frame in ifp's framing). */
 void nke__emit_out(struct __mbuf *m, struct __ifnet *ifp, struct nke_pktinfo *pi);
+/* Count an emission decided (with or without an ho_emit hook). */
+void nke__count_emit(u_int32_t dir);
 /* Emit an original frame kept for identity (an NKE_PC_COPY mbuf, whole frame). */
 void nke__emit_copy(struct __mbuf *copy, struct __ifnet *ifp, u_int32_t dir);
 

@@ -181,6 +181,20 @@ nke__verdict(u_int32_t hook, u_int32_t dir, struct __ifnet *ifp, u_int32_t kext,
 
 /* --- Emissions ---------------------------------------------------------------------- */
 
+/*
+ * Emissions are counted where they are decided, so NKS_netstats() says the
+ * same with or without an ho_emit hook (without one, a reassembled datagram
+ * counts once: no originals are kept for it).
+ */
+void
+nke__count_emit(u_int32_t dir)
+{
+	if (dir == NKS_DIR_IN)
+		nke__netstats.ns_emitted_in++;
+	else
+		nke__netstats.ns_emitted_out++;
+}
+
 static void
 emit(struct __ifnet *ifp, u_int32_t dir, u_int64_t index, u_int32_t flags, u_int32_t family,
      const u_int8_t *data, u_int32_t len, u_int32_t missing)
@@ -203,10 +217,6 @@ emit(struct __ifnet *ifp, u_int32_t dir, u_int64_t index, u_int32_t flags, u_int
 	em.em_len = len;
 	em.em_wirelen = len + missing;
 	em.em_data = data;
-	if (dir == NKS_DIR_IN)
-		nke__netstats.ns_emitted_in++;
-	else
-		nke__netstats.ns_emitted_out++;
 	ho->ho_emit(ho->ho_arg, &em);
 }
 
@@ -335,9 +345,11 @@ emit_l3(struct __mbuf *m, struct nke_pktinfo *pi, u_int32_t dir)
 void
 nke__emit_in(struct __mbuf *m, struct nke_pktinfo *pi)
 {
-	if (!nke__emit_on() || (pi->pi_flags & (NKE_PI_LOOP | NKE_PI_NOEMIT)))
+	if (pi->pi_flags & (NKE_PI_LOOP | NKE_PI_NOEMIT))
 		return;
-	emit_l3(m, pi, NKS_DIR_IN);
+	nke__count_emit(NKS_DIR_IN);
+	if (nke__emit_on())
+		emit_l3(m, pi, NKS_DIR_IN);
 }
 
 void
@@ -347,7 +359,13 @@ nke__emit_out(struct __mbuf *m, struct __ifnet *ifp, struct nke_pktinfo *pi)
 	const u_int8_t *tags = NULL;
 	u_int8_t *b;
 
-	if (!nke__emit_on() || m == NULL || !(m->m_flags & M_PKTHDR))
+	if (m == NULL || !(m->m_flags & M_PKTHDR))
+		return;
+	if (ifp->if_nkstype != NKS_IFT_ETHER && pi != NULL && (pi->pi_flags & NKE_PI_CAPTURED) &&
+	    pi->pi_dir != 0)
+		dir = pi->pi_dir; /* lo0 frames keep their captured direction */
+	nke__count_emit(dir);
+	if (!nke__emit_on())
 		return;
 	len = pkt_len(m);
 	if (ifp->if_nkstype == NKS_IFT_ETHER) {
@@ -385,8 +403,6 @@ nke__emit_out(struct __mbuf *m, struct __ifnet *ifp, struct nke_pktinfo *pi)
 		                              : 0;
 		nke__m_copydata(m, 4, (int)(len - 4), b);
 		len -= 4;
-		if (pi != NULL && (pi->pi_flags & NKE_PI_CAPTURED) && pi->pi_dir != 0)
-			dir = pi->pi_dir; /* lo0 frames keep their captured direction */
 	}
 	if (pi != NULL && (pi->pi_flags & NKE_PI_CAPTURED) && pi->pi_frame != NULL &&
 	    !(pi->pi_flags & NKE_PI_INJECTED) && !(NKE_PC(m)->pc_flags & NKE_PC_INJECTED) &&
@@ -405,6 +421,7 @@ nke__emit_copy(struct __mbuf *copy, struct __ifnet *ifp, u_int32_t dir)
 	struct nke_pktctx *pc = NKE_PC(copy);
 	u_int32_t flags = 0, family = 0;
 
+	nke__count_emit(dir);
 	if (!nke__emit_on())
 		return;
 	if (pc->pc_flags & NKE_PC_TRUNC)
@@ -436,10 +453,13 @@ nke__stack_drop(struct __mbuf *m, u_int32_t dir, struct nke_pktinfo *pi, const c
 	if (dir == NKS_DIR_OUT && pi != NULL && pi->pi_nsum > 0 && nke__emit_on())
 		/* A captured packet dropped after its checksums were set pending. */
 		(void)nke__restore_captured_sums(m, pi, 1);
-	if (pi != NULL && nke__emit_on() && !(pi->pi_flags & (NKE_PI_INJECTED | NKE_PI_NOEMIT)) &&
+	if (pi != NULL && !(pi->pi_flags & (NKE_PI_INJECTED | NKE_PI_NOEMIT)) &&
 	    !(NKE_PC(m)->pc_flags & NKE_PC_INJECTED) && NKE_PC(m)->pc_index != 0 &&
-	    !((pi->pi_flags & NKE_PI_LOOP) && dir == NKS_DIR_IN))
-		emit_l3(m, pi, dir);
+	    !((pi->pi_flags & NKE_PI_LOOP) && dir == NKS_DIR_IN)) {
+		nke__count_emit(dir);
+		if (nke__emit_on())
+			emit_l3(m, pi, dir);
+	}
 	nke__m_freem(m);
 }
 
@@ -563,6 +583,7 @@ frame_reject(struct __ifnet *ifp, const struct nks_frame *fr, const char *why)
 
 	if (nke__vd_on())
 		nke__verdict(NKS_HOOK_STACK, fr->fr_dir, ifp, 0, NULL, 0, NULL, NULL, 0, why);
+	nke__count_emit(fr->fr_dir);
 	if (nke__emit_on()) {
 		pi_init(&pi, fr, ifp);
 		emit(ifp, fr->fr_dir, fr->fr_index,
