@@ -2,9 +2,10 @@
 /*
  * kern_kext.c - the kext registry of the simulated kernel (kernel world):
  * NKS_kext_start/NKS_kext_stop/NKS_kext_name/NKS_kext_version for the host,
- * and for the rest of the simulator the "current kext" (whose code runs now,
- * so filters it registers can be attributed to it and OSKextGetCurrent*()
- * answer for it) and the bundle identifier behind a load tag.
+ * the OSKext KPI kexts call (OSKextGetCurrentLoadTag & co., retain and
+ * release), and for the rest of the simulator the "current kext" (whose code
+ * runs now, so filters it registers can be attributed to it) and the bundle
+ * identifier behind a load tag.  This registry is the only record of kexts.
  *
  * A kext is known by its kmod_info_t (the one Xcode, or nke_add_kext,
  * generates from MODULE_NAME/MODULE_VERSION/MODULE_START/MODULE_STOP).
@@ -26,11 +27,11 @@
 
 #include "nke_kern.h"
 
-/* OSKextLib.c keeps 32 identities, one of which is the kernel's. */
 #define KEXT_REG_MAX 31
 
 enum kext_state {
 	KS_FREE = 0,
+	KS_STARTING, /* start routine running */
 	KS_STARTED, /* start routine returned KERN_SUCCESS */
 	KS_STOPPED, /* stop routine returned KERN_SUCCESS */
 	KS_FAILED,  /* start routine failed: never started */
@@ -42,6 +43,7 @@ struct kext_ent {
 	kmod_info_t *ke_ki;
 	char ke_name[KMOD_MAX_NAME];
 	char ke_version[KMOD_MAX_NAME];
+	long ke_retains; /* OSKextRetainKextWithLoadTag minus releases */
 };
 
 static struct kext_ent kext_reg[KEXT_REG_MAX];
@@ -57,25 +59,6 @@ nke__kext_reset(void)
 	kext_cur = 0;
 }
 
-/*
- * The registry belongs to one run of the simulated kernel.  NKS_init()
- * restarts OSKextLib.c's identities (it forgets every load tag but 0); if the
- * first tag we handed out is unknown there, the kernel restarted since and
- * the registry is stale.  (nke__kext_reset() does the same thing eagerly
- * for a caller that knows.)
- */
-static void
-kext_sync(void)
-{
-	if (kext_nreg == 0)
-		return;
-	if (OSKextRetainKextWithLoadTag(kext_reg[0].ke_id) == kOSKextReturnNotFound) {
-		nke__kext_reset();
-		return;
-	}
-	(void)OSKextReleaseKextWithLoadTag(kext_reg[0].ke_id);
-}
-
 static struct kext_ent *
 kext_lookup(uint32_t id)
 {
@@ -85,34 +68,29 @@ kext_lookup(uint32_t id)
 	return &kext_reg[id - 1];
 }
 
-/* Tell OSKextLib.c (and ourselves) which kext runs now; returns the previous. */
+/*
+ * Make `id` the kext whose code runs now (an unknown id means the kernel);
+ * returns the previous one.  Called around every call into a kext, so it
+ * only stores a number.
+ */
 static uint32_t
 kext_make_current(uint32_t id)
 {
 	uint32_t prev = kext_cur;
-	struct kext_ent *k = kext_lookup(id);
 
-	if (k == NULL) {
-		id = 0;
-		nke__kext_set_current(0, kOSKextKernelIdentifier, "0");
-	} else {
-		nke__kext_set_current(k->ke_id, k->ke_name, k->ke_version);
-	}
-	kext_cur = id;
+	kext_cur = kext_lookup(id) != NULL ? id : 0;
 	return prev;
 }
 
 uint32_t
 nke__kext_switch(uint32_t id)
 {
-	kext_sync();
 	return kext_make_current(id);
 }
 
 uint32_t
 nke__kext_current_id(void)
 {
-	kext_sync();
 	return kext_cur;
 }
 
@@ -123,7 +101,6 @@ nke__kext_name_of(uint32_t id)
 
 	if (id == 0)
 		return kOSKextKernelIdentifier;
-	kext_sync();
 	k = kext_lookup(id);
 	return k != NULL ? k->ke_name : NULL;
 }
@@ -179,7 +156,6 @@ NKS_kext_start(void *kmod_info, nks_u32 *kext_id, nks_i32 *result)
 		*kext_id = 0;
 	if (result != NULL)
 		*result = 0;
-	kext_sync();
 	if (!kext_valid(ki))
 		return EINVAL;
 	for (i = 0; i < kext_nreg; i++)
@@ -199,16 +175,15 @@ NKS_kext_start(void *kmod_info, nks_u32 *kext_id, nks_i32 *result)
 	ki->id = k->ke_id;
 	ki->reference_count = 0;
 	ki->reference_list = NULL;
-	/* Until the routine returns success the kext is not started. */
-	k->ke_state = KS_FAILED;
+	k->ke_state = KS_STARTING;
 
-	/* This also gives OSKextLib.c the new load tag (see kext_sync). */
 	prev = kext_make_current(k->ke_id);
 	kr = ki->start(ki, NULL);
 	kext_check_locks(k, "start");
 	(void)kext_make_current(prev);
 
 	if (kr != KERN_SUCCESS) {
+		k->ke_state = KS_FAILED;
 		if (result != NULL)
 			*result = kr;
 		return ECANCELED;
@@ -217,21 +192,6 @@ NKS_kext_start(void *kmod_info, nks_u32 *kext_id, nks_i32 *result)
 	if (kext_id != NULL)
 		*kext_id = k->ke_id;
 	return 0;
-}
-
-/*
- * OSKext::stop() refuses without calling the routine while the kext is
- * retained (OSKextRetainKextWithLoadTag without the matching release); the
- * caller sees kOSKextReturnInUse in *result.  OSKextLib.c does not show its
- * retain counts, so probe with a release that is undone at once.
- */
-static int
-kext_retained(uint32_t id)
-{
-	if (OSKextReleaseKextWithLoadTag(id) != kOSReturnSuccess)
-		return 0;
-	(void)OSKextRetainKextWithLoadTag(id);
-	return 1;
 }
 
 NKE_KPI int
@@ -243,11 +203,11 @@ NKS_kext_stop(nks_u32 kext_id, nks_i32 *result)
 
 	if (result != NULL)
 		*result = 0;
-	kext_sync();
 	k = kext_lookup(kext_id);
 	if (k == NULL || k->ke_state != KS_STARTED)
 		return ENOENT;
-	if (kext_retained(k->ke_id)) {
+	/* OSKext::stop() refuses a retained kext without calling its routine. */
+	if (k->ke_retains > 0) {
 		if (result != NULL)
 			*result = kOSKextReturnInUse;
 		return EBUSY;
@@ -276,19 +236,87 @@ NKS_kext_stop(nks_u32 kext_id, nks_i32 *result)
 NKE_KPI const char *
 NKS_kext_name(nks_u32 kext_id)
 {
-	struct kext_ent *k;
+	struct kext_ent *k = kext_lookup(kext_id);
 
-	kext_sync();
-	k = kext_lookup(kext_id);
 	return k != NULL && k->ke_state == KS_STARTED ? k->ke_name : NULL;
 }
 
 NKE_KPI const char *
 NKS_kext_version(nks_u32 kext_id)
 {
-	struct kext_ent *k;
+	struct kext_ent *k = kext_lookup(kext_id);
 
-	kext_sync();
-	k = kext_lookup(kext_id);
 	return k != NULL && k->ke_state == KS_STARTED ? k->ke_version : NULL;
+}
+
+/* --- The OSKext KPI <libkern/OSKextLib.h> ---------------------------- */
+
+/*
+ * NKE-DIVERGENCE: XNU answers for the kext whose code calls these (each kext
+ * links its own copy of the "current kext" stub); nkesim answers for the
+ * kext the simulator called into last (its start/stop routine, a filter
+ * callback, a callout it armed), which is the same thing unless a kext calls
+ * another kext's functions directly.
+ */
+NKE_KPI OSKextLoadTag
+OSKextGetCurrentLoadTag(void)
+{
+	return kext_cur;
+}
+
+NKE_KPI const char *
+OSKextGetCurrentIdentifier(void)
+{
+	struct kext_ent *k = kext_lookup(kext_cur);
+
+	return k != NULL ? k->ke_name : kOSKextKernelIdentifier;
+}
+
+NKE_KPI const char *
+OSKextGetCurrentVersionString(void)
+{
+	struct kext_ent *k = kext_lookup(kext_cur);
+
+	return k != NULL ? k->ke_version : "0";
+}
+
+/* A kext can be retained from its start routine on, until it stopped. */
+static struct kext_ent *
+kext_loaded(OSKextLoadTag tag)
+{
+	struct kext_ent *k = kext_lookup(tag);
+
+	return k != NULL && (k->ke_state == KS_STARTING || k->ke_state == KS_STARTED) ? k : NULL;
+}
+
+/* There are no other kexts to load on demand. */
+NKE_KPI OSReturn
+OSKextLoadKextWithIdentifier(const char *kextIdentifier)
+{
+	(void)kextIdentifier;
+	return kOSKextReturnUnsupported;
+}
+
+NKE_KPI OSReturn
+OSKextRetainKextWithLoadTag(OSKextLoadTag loadTag)
+{
+	struct kext_ent *k = kext_loaded(loadTag);
+
+	if (k == NULL)
+		return kOSKextReturnNotFound;
+	k->ke_retains++;
+	return kOSReturnSuccess;
+}
+
+NKE_KPI OSReturn
+OSKextReleaseKextWithLoadTag(OSKextLoadTag loadTag)
+{
+	struct kext_ent *k = kext_loaded(loadTag);
+
+	if (k == NULL)
+		return kOSKextReturnNotFound;
+	if (k->ke_retains <= 0)
+		return kOSKextReturnInvalidArgument;
+	k->ke_retains--;
+	return kOSReturnSuccess;
 }

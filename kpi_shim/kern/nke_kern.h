@@ -121,12 +121,6 @@ void nke__proc_set_current(pid_t pid, pid_t ppid, const char *name, uid_t uid, g
 void nke__proc_reset_current(void);
 
 /*
- * The kext whose code runs now (OSKextGetCurrentLoadTag() & co.); strings
- * are copied.  Default: load tag 0, "__kernel__".
- */
-void nke__kext_set_current(uint32_t load_tag, const char *identifier, const char *version);
-
-/*
  * The kext registry (kern_kext.c).  Kexts are known by their load tag
  * (1, 2, ... in start order; 0 is the kernel itself).
  *
@@ -139,8 +133,7 @@ void nke__kext_set_current(uint32_t load_tag, const char *identifier, const char
  * nke__kext_switch: make `id` current (an unknown id means the kernel) and
  * return the previous id, to be restored the same way; keeps
  * OSKextGetCurrentLoadTag() & co. in step.  Never blocks.
- * nke__kext_reset: forget every kext (NKS_init does it, or the registry
- * notices the restart itself).
+ * nke__kext_reset: forget every kext (called by NKS_init).
  */
 uint32_t nke__kext_current_id(void);
 const char *nke__kext_name_of(uint32_t id);

@@ -189,6 +189,5 @@ void nke__osmalloc_fini(void);
 void nke__osmalloc_stats(struct nks_stats *st);
 void nke__proc_init(void);
 void nke__libkern_init(void);
-void nke__kext_init(void);
 
 #endif /* NKE_SVC_H_ */

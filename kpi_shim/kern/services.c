@@ -18,7 +18,7 @@ nke__services_init(void)
 	nke__locks_init();
 	nke__osmalloc_init();
 	nke__proc_init();
-	nke__kext_init();
+	nke__kext_reset();
 	nke__libkern_init();
 }
 

@@ -211,8 +211,11 @@ int NKS_ifnet_addaddr(nks_u32 ifindex, const struct nks_ifaddr *addr);
  * (a kernel-world type, opaque here).  Its start routine runs with the
  * simulator knowing the kext as the current one; filters it registers are
  * attributed to it.  Returns 0 and *kext_id when the routine returned
- * KERN_SUCCESS; otherwise ECANCELED (89) with the routine's return value in
- * *result (it may be a kern_return_t or an errno: kexts use both).
+ * KERN_SUCCESS; ECANCELED (89) with the routine's return value in *result
+ * when it did not (it may be a kern_return_t or an errno: kexts use both);
+ * before running any of its code: EINVAL for a malformed kmod_info_t or no
+ * start routine, EEXIST when a kext with the same bundle identifier runs
+ * already, ENOMEM when 31 kexts were started in this run.
  */
 int NKS_kext_start(void *kmod_info, nks_u32 *kext_id, nks_i32 *result);
 
