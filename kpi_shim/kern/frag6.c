@@ -340,7 +340,7 @@ nke__ip6_fragment(struct __mbuf *m, u_int32_t mtu, u_int32_t unfrglen)
 			goto nomem;
 		}
 		f->m_pkthdr.len = (int32_t)(unfrglen + 8 + dlen);
-		memcpy(f->m_pkthdr.pkt_pad, m->m_pkthdr.pkt_pad, sizeof(f->m_pkthdr.pkt_pad));
+		memcpy(f->m_pkthdr.pkt_nkectx, m->m_pkthdr.pkt_nkectx, sizeof(f->m_pkthdr.pkt_nkectx));
 		*tail = f;
 		tail = &f->m_nextpkt;
 	}

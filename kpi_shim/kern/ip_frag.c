@@ -681,7 +681,7 @@ nke__ip_fragment(struct __mbuf *m, u_int32_t mtu, int hwip)
 		f->m_pkthdr.len = (int32_t)(mhlen + dlen);
 		f->m_pkthdr.rcvif = NULL;
 		f->m_pkthdr.csum_flags = m->m_pkthdr.csum_flags & CSUM_IP;
-		memcpy(f->m_pkthdr.pkt_pad, m->m_pkthdr.pkt_pad, sizeof(f->m_pkthdr.pkt_pad));
+		memcpy(f->m_pkthdr.pkt_nkectx, m->m_pkthdr.pkt_nkectx, sizeof(f->m_pkthdr.pkt_nkectx));
 		*tail = f;
 		tail = &f->m_nextpkt;
 	}

@@ -424,6 +424,7 @@ struct callout {
 	void (*co_fn)(void *);	/* CO_TIMEOUT */
 	void *co_arg;
 	struct thread *co_thread; /* CO_KTHREAD */
+	uint32_t co_kext;	/* kext that armed it (thread calls: allocated it) */
 };
 
 #define TC_MAGIC 0x6e6b5443u	/* "nkTC" */
@@ -502,6 +503,7 @@ co_new(int kind)
 	if (co != NULL) {
 		memset(co, 0, sizeof(*co));
 		co->co_kind = kind;
+		co->co_kext = nke__kext_current_id();
 	}
 	return co;
 }
@@ -514,6 +516,9 @@ co_run(struct callout *co)
 {
 	struct thread *th, *prev;
 	char name[NKE_THREAD_NAME_MAX];
+	/* The callback is the arming kext's code (OSKextGetCurrentLoadTag &
+	   co., and the owner of filters it registers). */
+	uint32_t prev_kext = nke__kext_switch(co->co_kext);
 
 	co_dequeue(co);
 	nke__clock_advance_to(co->co_deadline);
@@ -560,6 +565,7 @@ co_run(struct callout *co)
 	default:
 		nke__panic("callout %p has a bad kind %d", (void *)co, co->co_kind);
 	}
+	(void)nke__kext_switch(prev_kext);
 }
 
 int
@@ -763,6 +769,7 @@ thread_call_allocate_with_options(thread_call_func_t func, thread_call_param_t p
 		return NULL;
 	memset(tc, 0, sizeof(*tc));
 	tc->tc_co.co_kind = CO_TCALL;
+	tc->tc_co.co_kext = nke__kext_current_id();
 	tc->tc_magic = TC_MAGIC;
 	tc->tc_func = func;
 	tc->tc_param0 = param0;

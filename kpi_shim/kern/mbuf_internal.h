@@ -235,7 +235,7 @@ struct nke_pkthdr {
 	u_int16_t drv_flowid;
 	u_int16_t pkt_pad0;
 	u_int8_t pkt_mpriv[16]; /* module scratch (mbuf_get_driver_scratch) */
-	u_int8_t pkt_pad[NKE_PKTHDRSIZE - 112];
+	u_int8_t pkt_nkectx[NKE_PKTHDRSIZE - 112]; /* the network stack's per-packet context (net_internal.h) */
 };
 
 /*

@@ -90,7 +90,7 @@ nke__put16(void *p, u_int16_t v)
 /* --- Per-packet context (in the packet header) ------------------------- */
 
 /*
- * Kept in the 24 spare bytes of the packet header (nke_pkthdr.pkt_pad), so
+ * Kept in the 24 spare bytes of the packet header (nke_pkthdr.pkt_nkectx), so
  * it travels with the header exactly as XNU's packet-header fields do:
  * copied by mbuf_dup/mbuf_copy_pkthdr, moved by pullup/prepend, zero in a
  * header a kext allocates (record 0: "built by a kext").
@@ -113,14 +113,14 @@ struct nke_pktctx {
 #define NKE_PC_COPY     0x0020 /* an original frame kept for identity */
 #define NKE_PC_TOUCHED  0x0040 /* queued fragment: a filter changed it */
 
-_Static_assert(sizeof(struct nke_pktctx) == sizeof(((struct nke_pkthdr *)0)->pkt_pad),
-               "the packet context fills pkt_pad");
-_Static_assert(__builtin_offsetof(struct nke_pkthdr, pkt_pad) % 8 == 0, "pkt_pad alignment");
+_Static_assert(sizeof(struct nke_pktctx) == sizeof(((struct nke_pkthdr *)0)->pkt_nkectx),
+               "the packet context fills pkt_nkectx");
+_Static_assert(__builtin_offsetof(struct nke_pkthdr, pkt_nkectx) % 8 == 0, "pkt_nkectx alignment");
 
 static inline struct nke_pktctx *
 NKE_PC(struct __mbuf *m)
 {
-	return (struct nke_pktctx *)(void *)m->m_pkthdr.pkt_pad;
+	return (struct nke_pktctx *)(void *)m->m_pkthdr.pkt_nkectx;
 }
 
 /* Input-queue kinds. */

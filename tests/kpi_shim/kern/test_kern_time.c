@@ -17,6 +17,8 @@
 #include <kern/thread_call.h>
 #include <mach/mach_time.h>
 #include <IOKit/IOLib.h>
+#include <mach/kmod.h>
+#include <libkern/OSKextLib.h>
 #include "nkt.h"
 
 #define MS 1000000ULL
@@ -461,6 +463,63 @@ test_kernel_thread_start(void)
 	KT_ASSERT_NULL(th);
 }
 
+/* Callouts run as the kext that armed them (thread calls: allocated them). */
+static OSKextLoadTag kc_timeout_tag = 99, kc_tcall_tag = 99;
+static thread_call_t kc_tc;
+
+static void
+kc_timeout(void *arg)
+{
+	(void)arg;
+	kc_timeout_tag = OSKextGetCurrentLoadTag();
+}
+
+static void
+kc_tcall(thread_call_param_t p0, thread_call_param_t p1)
+{
+	(void)p0;
+	(void)p1;
+	kc_tcall_tag = OSKextGetCurrentLoadTag();
+}
+
+static kern_return_t
+kc_start(kmod_info_t *ki, void *d)
+{
+	struct timespec ts = {1, 0};
+
+	(void)ki;
+	(void)d;
+	bsd_timeout(kc_timeout, NULL, &ts);
+	kc_tc = thread_call_allocate(kc_tcall, NULL);
+	return kc_tc != NULL ? KERN_SUCCESS : KERN_FAILURE;
+}
+
+static kern_return_t
+kc_stop(kmod_info_t *ki, void *d)
+{
+	(void)ki;
+	(void)d;
+	return thread_call_free(kc_tc) ? KERN_SUCCESS : KERN_FAILURE;
+}
+
+KMOD_EXPLICIT_DECL(com.example.callout, "1.0", kc_start, kc_stop)
+
+static void
+test_callouts_run_as_their_kext(void)
+{
+	nks_u32 id;
+	nks_i32 res;
+
+	KT_ASSERT_EQ(NKS_kext_start(&kmod_info, &id, &res), 0);
+	/* Entered by the kernel, allocated by the kext: the kext's code runs. */
+	thread_call_enter(kc_tc);
+	NKS_clock_set(0, 2000000000ull);
+	KT_ASSERT_EQ(kc_timeout_tag, id);
+	KT_ASSERT_EQ(kc_tcall_tag, id);
+	KT_ASSERT_EQ(OSKextGetCurrentLoadTag(), 0);
+	KT_ASSERT_EQ(NKS_kext_stop(id, &res), 0);
+}
+
 NKT_CASES(NKT_CASE(test_time_follows_clock_set), NKT_CASE(test_conversions),
     NKT_CASE(test_timeval_macros_and_helpers),
     NKT_CASE(test_callouts_run_in_deadline_order_at_their_time),
@@ -470,4 +529,5 @@ NKT_CASES(NKT_CASE(test_time_follows_clock_set), NKT_CASE(test_conversions),
     NKT_CASE(test_delay_moves_clock_only), NKT_CASE(test_thread_call_return_values),
     NKT_CASE(test_thread_call_reentered_from_callback), NKT_CASE(test_thread_call_once_option),
     NKT_CASE(test_thread_call_free_from_callback), NKT_CASE(test_thread_call_alloc_failure),
-    NKT_CASE(test_pending_work_released_at_fini), NKT_CASE(test_kernel_thread_start));
+    NKT_CASE(test_pending_work_released_at_fini), NKT_CASE(test_kernel_thread_start),
+    NKT_CASE(test_callouts_run_as_their_kext));
