@@ -828,6 +828,7 @@ emit(struct nkr_source *src, const struct nkr__rec *r, const struct nkr__dec *d,
 	f->fr_wirelen = d->d_wirelen;
 	f->fr_data = d->d_data;
 	f->fr_pid = d->d_pid;
+	f->fr_uid = -1;
 	f->fr_comm = NULL;
 	if (d->d_comm[0] != '\0') {
 		memcpy(src->sr_comm, d->d_comm, sizeof(src->sr_comm));

@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define NKS_SEAM_VERSION 2
+#define NKS_SEAM_VERSION 3
 
 typedef __INT8_TYPE__ nks_i8;
 typedef __UINT8_TYPE__ nks_u8;
@@ -101,6 +101,13 @@ struct nks_hostops {
 	 * the content hash of every packet it reports.
 	 */
 	void (*ho_verdict)(void *arg, const struct nks_verdict *vd);
+
+	/*
+	 * Optional (v3): a kern_control client (see NKS_ctl_connect) received a
+	 * message: `len` bytes, `flags` NKS_CTL_EOR when a record ends with it.
+	 */
+	void (*ho_ctl_recv)(void *arg, nks_u32 client, const nks_u8 *data, nks_size len,
+	    nks_u32 flags);
 };
 
 /* Live-object counters, for leak checks in tests and at the end of a run. */
@@ -246,6 +253,7 @@ struct nks_frame {
 	const nks_u8 *fr_data;	/* interface framing; valid during the call */
 	nks_i32 fr_pid;		/* process the packet belongs to; -1 unknown */
 	const char *fr_comm;	/* that process's name, or NULL */
+	nks_i32 fr_uid;		/* (v3) its user id; -1 unknown */
 };
 
 /*
@@ -307,6 +315,10 @@ enum nks_hook {
 	NKS_HOOK_CTL_SEND,
 	NKS_HOOK_CTL_SETOPT,
 	NKS_HOOK_CTL_GETOPT,
+	NKS_HOOK_SOCKET,	/* (v3) the stack created/connected/closed a simulated
+				   socket (vd_detail says which and what) */
+	NKS_HOOK_APP,		/* (v3) data reached the simulated application, or
+				   the application's data entered the stack */
 	NKS_HOOK_MAX
 };
 
@@ -354,6 +366,36 @@ struct nks_netstats {
 	nks_u64 ns_emitted_out;		/* outbound packets put on the wire */
 };
 void NKS_netstats(struct nks_netstats *ns);
+
+/* ====================================================================
+ * kern_control clients (v3): the host plays the user-space side.
+ * ==================================================================== */
+
+#define NKS_CTL_EOR 0x1		/* the message ends a record */
+
+#define NKS_CTL_STREAM 0x1	/* connect a SOCK_STREAM socket (else SOCK_DGRAM) */
+#define NKS_CTL_NONROOT 0x2	/* the client is not root (CTL_FLAG_PRIVILEGED) */
+
+/*
+ * socket(PF_SYSTEM, ..., SYSPROTO_CONTROL) + CTLIOCGINFO(name) + connect()
+ * with sc_unit `unit` (0: any free unit).  Returns 0 with *client (the
+ * host's handle) and *unit_out set, or a Darwin errno as connect(2) would:
+ * ENOENT (no such control), EPROTOTYPE, EPERM, EBUSY, or the error the
+ * kext's ctl_connect returned.
+ */
+int NKS_ctl_connect(const char *name, nks_u32 unit, nks_u32 flags, nks_u32 *client,
+    nks_u32 *unit_out);
+/* send(): the kext's ctl_send result (Darwin errno), ENOTCONN, ENOTSUP. */
+int NKS_ctl_send(nks_u32 client, const void *data, nks_size len);
+/* setsockopt(SYSPROTO_CONTROL, opt): the kext's ctl_setopt result. */
+int NKS_ctl_setopt(nks_u32 client, nks_i32 opt, const void *data, nks_size len);
+/*
+ * getsockopt(SYSPROTO_CONTROL, opt): *len is the buffer size in, the size
+ * returned out; data may be NULL (size query).  The kext's ctl_getopt result.
+ */
+int NKS_ctl_getopt(nks_u32 client, nks_i32 opt, void *data, nks_size *len);
+/* close(): ctl_disconnect runs.  Returns 0 or ENOTCONN. */
+int NKS_ctl_disconnect(nks_u32 client);
 
 #if defined(__cplusplus)
 }
