@@ -3,7 +3,8 @@
 # over a capture with test kexts and checks what came out.
 include_guard(GLOBAL)
 
-# Every test runs run_replay.cmake, which runs nke-replay in its own scratch
+# Every test runs cmake/run_replay.cmake (the driver nke_add_replay_test
+# shares), which runs nke-replay in its own scratch
 # directory and checks exit status, stderr, console, verdict log (golden
 # files in fixtures/golden: NKE_UPDATE_GOLDEN=1 ctest rewrites them, a
 # mismatch prints a unified diff) and output captures (pcapcmp, a small
@@ -12,7 +13,7 @@ add_executable(pcapcmp ${CMAKE_CURRENT_LIST_DIR}/pcapcmp.c)
 target_link_libraries(pcapcmp PRIVATE nke::pcap nke::host_env nke::warnings nke::sanitizers)
 
 set(_NKR_GOLDEN ${PROJECT_SOURCE_DIR}/fixtures/golden)
-set(_NKR_DRIVER ${CMAKE_CURRENT_LIST_DIR}/run_replay.cmake)
+set(_NKR_DRIVER ${PROJECT_SOURCE_DIR}/cmake/run_replay.cmake)
 
 # nke_test_replay(<name> [EXIT n] [KEXTS k...] [ARGS a...] [GOLDEN file] [LOG file]
 #           [CONSOLE file] [STDIN file] [ANNOTATE file] [ANNOTATE_RE re...]

@@ -2,10 +2,13 @@
 /*
  * nkt.h - the test seam: kernel-world test bodies <-> host-world runner.
  *
- * Tests of KPI behaviour are compiled in the kernel world (they include
- * <sys/kpi_mbuf.h> and friends, with Darwin constants) and are driven by a
- * host-world CMocka runner (nkt_main.c).  Like nke_seam.h this header
- * includes nothing and uses only plain C types, so both worlds can include it.
+ * Tests of KPI behaviour and kexts' unit tests are compiled in the kernel
+ * world (they include <sys/kpi_mbuf.h> and friends, with Darwin constants)
+ * and are driven by a host-world CMocka runner (nkt_main.c, which provides
+ * main()).  Like nke_seam.h this header includes nothing and uses only plain
+ * C types, so both worlds can include it.  Part of nkesim's installed
+ * test-support library; kext authors include <nkt_kext.h>, which includes
+ * this header and adds packet builders and the simulated host.
  *
  * A kernel-world test file defines the table of its cases:
  *
@@ -16,6 +19,9 @@
  * after it checks that no mbuf, cluster, tag, OSMalloc or _MALLOC byte and no
  * lock is left alive and that every check report was expected, then stops
  * it (NKS_fini).
+ *
+ * The test executable takes an optional argument: run only the cases whose
+ * name contains it.
  */
 #ifndef NKT_H_
 #define NKT_H_
