@@ -15,13 +15,20 @@
  *    (returns 0 / THREAD_AWAKENED) or its timeout passes (the clock jumps
  *    to the timeout: EWOULDBLOCK / THREAD_TIMED_OUT);
  *  - a sleep without timeout that nothing pending can ever wake is a
- *    simulated panic ("would sleep forever") instead of a hang;
+ *    simulated panic ("would sleep forever") instead of a hang, unless the
+ *    sleeping kext registered a kern_control: then it waits for its
+ *    user-space client, which reads what is queued and may answer (the
+ *    host plays it, e.g. nke-replay --ctl-script); if nothing answers, the
+ *    sleep is reported ("ctl-sleep-unanswered") and ends as if it had
+ *    timed out (EWOULDBLOCK / THREAD_TIMED_OUT) so the run goes on
+ *    (kern_control.c, docs/kern_control.md);
  *  - taking a lock another simulated thread holds is a deadlock panic (the
  *    holder is suspended beneath the caller and cannot release it);
  *  - a kernel_thread_start() thread runs from start to end as a callout
  *    due immediately; if it sleeps forever, that panics too.
  */
 #include "nke_svc.h"
+#include "nke_ctl.h"
 
 #include <sys/cdefs.h>
 #include <sys/types.h>
@@ -275,10 +282,17 @@ waiter_wait(struct nke_waiter *w, uint64_t deadline, const char *who)
 		}
 		have = nke__callout_peek(&next);
 		if (!have || (deadline != 0 && next > deadline)) {
-			if (idle_hook != NULL && runs++ < SLEEP_MAX_RUNS && idle_hook(idle_hook_arg))
+			/* Idle: the host, or a kern_control client, may still act. */
+			if (runs++ < SLEEP_MAX_RUNS &&
+			    ((idle_hook != NULL && idle_hook(idle_hook_arg)) ||
+			        nke__ctl_sleep_idle(who)))
 				continue;
 			if (deadline != 0) {
 				nke__clock_advance_to(deadline);
+				res = THREAD_TIMED_OUT;
+				break;
+			}
+			if (nke__ctl_sleep_unanswered(who, chan)) {
 				res = THREAD_TIMED_OUT;
 				break;
 			}
@@ -549,6 +563,8 @@ nke__synch_init(void)
 	idle_hook = NULL;
 	idle_hook_arg = NULL;
 	nke__curthread = nke__thread_new(NKE_TH_MAIN, "main");
+	/* The controls and clients that may answer a sleep start afresh too. */
+	nke__ctl_reset(0);
 }
 
 void
@@ -558,4 +574,5 @@ nke__synch_fini(void)
 	memset(waiters, 0, sizeof(waiters));
 	nke__curthread = NULL;
 	idle_hook = NULL;
+	nke__ctl_reset(1);
 }

@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define NKS_SEAM_VERSION 3
+#define NKS_SEAM_VERSION 4
 
 typedef __INT8_TYPE__ nks_i8;
 typedef __UINT8_TYPE__ nks_u8;
@@ -108,6 +108,19 @@ struct nks_hostops {
 	 */
 	void (*ho_ctl_recv)(void *arg, nks_u32 client, const nks_u8 *data, nks_size len,
 	    nks_u32 flags);
+	/*
+	 * Optional (v4): a kext that registered a kern_control sleeps (msleep,
+	 * tsleep, thread_block, lck_*_sleep, ...) and nothing pending can wake
+	 * it before its timeout.  Every client has just read what was queued
+	 * for it (ho_ctl_recv).  The host, playing the clients, may act now
+	 * with NKS_ctl_*(), and returns non-zero when it did something (the
+	 * kernel then looks again whether the sleeper woke), 0 when it has
+	 * nothing to do: a timed sleep then times out, one without a timeout
+	 * is reported ("ctl-sleep-unanswered") and ends as if timed out.
+	 * `sleeper` names the sleep, e.g. `msleep("wait")`, `kext` is the
+	 * sleeping kext's bundle identifier.
+	 */
+	int (*ho_ctl_idle)(void *arg, const char *sleeper, const char *kext);
 };
 
 /* Live-object counters, for leak checks in tests and at the end of a run. */
@@ -396,6 +409,36 @@ int NKS_ctl_setopt(nks_u32 client, nks_i32 opt, const void *data, nks_size len);
 int NKS_ctl_getopt(nks_u32 client, nks_i32 opt, void *data, nks_size *len);
 /* close(): ctl_disconnect runs.  Returns 0 or ENOTCONN. */
 int NKS_ctl_disconnect(nks_u32 client);
+/*
+ * (v4) recv() until the receive buffer is empty: every queued message goes
+ * to ho_ctl_recv, in order.  On a datagram control a recv() returns a whole
+ * record, so the last message delivered always carries NKS_CTL_EOR.
+ * Returns 0 or ENOTCONN.  The client reads only when the host says so: the
+ * host calls it after each of its top-level calls (frame, clock step,
+ * kern_control call), so a kext that queues more than the receive buffer
+ * holds within one of them gets ENOBUFS, as with a slow reader.
+ */
+int NKS_ctl_recv(nks_u32 client);
+
+/* (v4) A registered control, as a client (or `sysctl net.systm.kctl`) sees it. */
+struct nks_ctl_info {
+	char ci_name[96];	/* NUL-terminated */
+	nks_u32 ci_id;		/* control id (CTLIOCGINFO) */
+	nks_u32 ci_unit;	/* NKS_CTLF_STATIC: the registered unit */
+	nks_u32 ci_flags;	/* NKS_CTLF_* */
+	nks_u32 ci_kext;	/* load tag of the kext that registered it (0: none) */
+	nks_u32 ci_clients;	/* clients connected now */
+};
+
+#define NKS_CTLF_PRIVILEGED 0x1	/* CTL_FLAG_PRIVILEGED: root clients only */
+#define NKS_CTLF_STATIC 0x2	/* CTL_FLAG_REG_ID_UNIT: fixed id and unit */
+#define NKS_CTLF_STREAM 0x4	/* CTL_FLAG_REG_SOCK_STREAM: SOCK_STREAM clients */
+
+/*
+ * (v4) The i-th registered control (0-based, in id order) into *info.
+ * Returns 0, or ENOENT past the last one.
+ */
+int NKS_ctl_info(nks_u32 i, struct nks_ctl_info *info);
 
 #if defined(__cplusplus)
 }
