@@ -5,9 +5,11 @@
 #
 #   nke::warnings    high warning level for code this project owns (+ -Werror
 #                    when NKE_WERROR is ON, as in CI)
-#   nke::sanitizers  -fsanitize=... from NKE_SANITIZERS (both worlds)
+#   nke::sanitizers  -fsanitize=... from NKE_SANITIZERS (both worlds);
+#                    also NkeSim::sanitizers, as the package exports it
 #   nke::kernel_env  the kernel world: freestanding, -DKERNEL, only the
-#                    project's Kernel.framework-shaped header tree
+#                    project's Kernel.framework-shaped header tree; also
+#                    NkeSim::kernel_env, the name kext projects use
 #   nke::host_env    the host world: libc/POSIX
 include_guard(GLOBAL)
 
@@ -28,6 +30,9 @@ endif()
 
 add_library(nke_sanitizers INTERFACE)
 add_library(nke::sanitizers ALIAS nke_sanitizers)
+# The package's name for it (exported: a sanitized shim needs the runtime).
+add_library(NkeSim::sanitizers ALIAS nke_sanitizers)
+set_target_properties(nke_sanitizers PROPERTIES EXPORT_NAME sanitizers)
 if(NKE_SANITIZERS)
     target_compile_options(nke_sanitizers INTERFACE
         -fsanitize=${NKE_SANITIZERS} -fno-omit-frame-pointer
@@ -37,17 +42,8 @@ endif()
 
 # Where the compiler keeps its own freestanding headers (stdarg.h, stddef.h,
 # stdint.h, stdbool.h): the only headers besides ours a kext may see.
-if(CMAKE_C_COMPILER_ID MATCHES "Clang")
-    set(_nke_freestanding -nostdlibinc)
-else()
-    execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
-        OUTPUT_VARIABLE _nke_builtin_inc OUTPUT_STRIP_TRAILING_WHITESPACE)
-    if(NOT IS_DIRECTORY "${_nke_builtin_inc}")
-        message(FATAL_ERROR "nkesim: cannot find the compiler's builtin include "
-            "directory (${CMAKE_C_COMPILER} -print-file-name=include)")
-    endif()
-    set(_nke_freestanding -nostdinc "SHELL:-isystem ${_nke_builtin_inc}")
-endif()
+include(NkeSimFreestanding)
+_nke_freestanding_options(_nke_freestanding)
 
 set(NKE_KERNEL_INCLUDE_DIR "${PROJECT_SOURCE_DIR}/kpi_shim/include" CACHE INTERNAL "")
 set(NKE_SEAM_INCLUDE_DIR "${PROJECT_SOURCE_DIR}/kpi_shim/seam" CACHE INTERNAL "")
@@ -64,6 +60,9 @@ target_compile_options(nke_kernel_base INTERFACE -ffreestanding -fno-common ${_n
 # Xcode kext build (its warnings are not the kext author's).
 add_library(nke_kernel_env INTERFACE)
 add_library(nke::kernel_env ALIAS nke_kernel_env)
+# The name kext projects use; the installed package defines its own
+# NkeSim::kernel_env (for the consumer's compiler, see NkeSimConfig.cmake).
+add_library(NkeSim::kernel_env ALIAS nke_kernel_env)
 target_link_libraries(nke_kernel_env INTERFACE nke_kernel_base)
 target_include_directories(nke_kernel_env SYSTEM INTERFACE ${NKE_KERNEL_INCLUDE_DIR})
 

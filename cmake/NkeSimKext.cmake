@@ -44,11 +44,15 @@
 # Target properties on <name>: NKE_BUNDLE_ID, NKE_VERSION, NKE_START, NKE_STOP.
 #
 # The sources are compiled freestanding against the kernel header tree
-# (nke::kernel_env: -DKERNEL, -ffreestanding, no host headers), position-
+# (NkeSim::kernel_env: -DKERNEL, -ffreestanding, no host headers), position-
 # independent, with hidden visibility, and with nkesim's sanitizers
-# (nke::sanitizers) when that target exists.  The function assumes nothing
-# about where it is called from: it needs the targets nke::kernel_env and
-# NkeSim::kern, which both the nkesim build tree and its package provide.
+# (NkeSim::sanitizers) when that target exists.  The function assumes
+# nothing about where it is called from: it needs the targets
+# NkeSim::kernel_env and NkeSim::kern, which both the nkesim build tree and
+# its package provide.
+#
+# The tests of a kext (nke_add_kext_test, nke_add_replay_test) are in
+# NkeSimUserTests.cmake, included at the end of this file.
 include_guard(GLOBAL)
 
 function(nke_add_kext name)
@@ -116,7 +120,7 @@ function(nke_add_kext name)
         endif()
     endforeach()
 
-    foreach(_t IN ITEMS nke::kernel_env NkeSim::kern)
+    foreach(_t IN ITEMS NkeSim::kernel_env NkeSim::kern)
         if(NOT TARGET ${_t})
             message(FATAL_ERROR "${_me}: target ${_t} does not exist; include nkesim "
                 "(add_subdirectory or find_package(NkeSim)) before calling nke_add_kext")
@@ -167,9 +171,9 @@ KMOD_EXPLICIT_DECL(${K_BUNDLE_ID}, \"${K_VERSION}\", ${_fn_START}, ${_fn_STOP})
 
     # --- Objects, module, static library -----------------------------------
     add_library(${name}_objects OBJECT ${K_SOURCES} "${_info}")
-    target_link_libraries(${name}_objects PRIVATE nke::kernel_env)
-    if(TARGET nke::sanitizers)
-        target_link_libraries(${name}_objects PRIVATE nke::sanitizers)
+    target_link_libraries(${name}_objects PRIVATE NkeSim::kernel_env)
+    if(TARGET NkeSim::sanitizers)
+        target_link_libraries(${name}_objects PRIVATE NkeSim::sanitizers)
     endif()
     if(K_DEFINES)
         target_compile_definitions(${name}_objects PRIVATE ${K_DEFINES})
@@ -183,8 +187,8 @@ KMOD_EXPLICIT_DECL(${K_BUNDLE_ID}, \"${K_VERSION}\", ${_fn_START}, ${_fn_STOP})
 
     add_library(${name} MODULE $<TARGET_OBJECTS:${name}_objects>)
     target_link_libraries(${name} PRIVATE NkeSim::kern)
-    if(TARGET nke::sanitizers)
-        target_link_libraries(${name} PRIVATE nke::sanitizers)
+    if(TARGET NkeSim::sanitizers)
+        target_link_libraries(${name} PRIVATE NkeSim::sanitizers)
     endif()
     if(APPLE)
         # Two-level namespace is the default; KPIs not in the shim resolve
@@ -211,3 +215,5 @@ KMOD_EXPLICIT_DECL(${K_BUNDLE_ID}, \"${K_VERSION}\", ${_fn_START}, ${_fn_STOP})
     add_library(${name}_lib STATIC $<TARGET_OBJECTS:${name}_objects>)
     set_target_properties(${name}_lib PROPERTIES POSITION_INDEPENDENT_CODE ON)
 endfunction()
+
+include(${CMAKE_CURRENT_LIST_DIR}/NkeSimUserTests.cmake)

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Driver of one nke-replay test (cmake -P).  Lists are passed with "|" between
-# items (CTest command lines cannot carry ";").  In regexes, <NL> stands for a
-# newline and <OR> for "|".
+# Driver of one nke-replay test (cmake -P), shared by kext authors'
+# nke_add_replay_test() (NkeSimUserTests.cmake, installed with the package)
+# and the project's own nke_test_replay() (tests/support/ReplayTest.cmake).
+# Lists are passed with "|" between items (CTest command lines cannot carry
+# ";"); <OR> stands for a "|" inside an item.  In regexes, <NL> stands for a
+# newline.
 #
 #   NKE_REPLAY      the nke-replay executable
 #   ARGS            its arguments
@@ -11,6 +14,7 @@
 #   GOLDEN          expected verdict log; LOG is the log ARGS write.  With the
 #                   environment variable NKE_UPDATE_GOLDEN=1 the golden file
 #                   is rewritten instead; a mismatch prints a unified diff.
+#   CONSOLE_GOLDEN  expected console output (CONSOLE), the same way
 #   STDIN           file to feed on standard input
 #   STDOUT_REGEX    regexes stdout must match
 #   STDERR_REGEX    regexes stderr must match
@@ -150,27 +154,38 @@ if(COUNT_MATCH)
     endforeach()
 endif()
 
-if(DEFINED GOLDEN)
-    if(NOT EXISTS "${LOG}")
-        fail("the run wrote no log ${LOG}")
+# Compare an output with its golden file, or rewrite the golden file.
+function(_golden expected actual what)
+    if(NOT EXISTS "${actual}")
+        fail("the run wrote no ${what} ${actual}")
     elseif("$ENV{NKE_UPDATE_GOLDEN}" STREQUAL "1")
-        configure_file("${LOG}" "${GOLDEN}" COPYONLY)
-        message(STATUS "golden file rewritten: ${GOLDEN}")
-    elseif(NOT EXISTS "${GOLDEN}")
-        fail("no golden file ${GOLDEN} (run with NKE_UPDATE_GOLDEN=1 to create it)")
+        configure_file("${actual}" "${expected}" COPYONLY)
+        message(STATUS "golden file rewritten: ${expected}")
+    elseif(NOT EXISTS "${expected}")
+        fail("no golden file ${expected} (run with NKE_UPDATE_GOLDEN=1 to create it)")
     else()
-        execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${GOLDEN}" "${LOG}"
+        execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${expected}" "${actual}"
             RESULT_VARIABLE same)
         if(NOT same EQUAL 0)
             find_program(DIFF diff)
             if(DIFF)
-                execute_process(COMMAND "${DIFF}" -u "${GOLDEN}" "${LOG}"
+                execute_process(COMMAND "${DIFF}" -u "${expected}" "${actual}"
                     OUTPUT_VARIABLE d)
                 message(STATUS "diff -u golden actual:\n${d}")
+            else()
+                message(STATUS "(no diff program to show the difference)")
             endif()
-            fail("verdict log differs from ${GOLDEN} (NKE_UPDATE_GOLDEN=1 rewrites it)")
+            fail("${what} differs from ${expected} (NKE_UPDATE_GOLDEN=1 rewrites it)")
         endif()
     endif()
+    set(_failed ${_failed} PARENT_SCOPE)
+endfunction()
+
+if(DEFINED GOLDEN)
+    _golden("${GOLDEN}" "${LOG}" "verdict log")
+endif()
+if(DEFINED CONSOLE_GOLDEN)
+    _golden("${CONSOLE_GOLDEN}" "${CONSOLE}" "console output")
 endif()
 
 if(ANNOTATE_REGEX)
