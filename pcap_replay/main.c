@@ -14,6 +14,8 @@
 
 #include <nke_seam.h>
 
+#include "ctl_client.h"
+#include "proc_map.h"
 #include "replay.h"
 
 #ifndef NKE_VERSION_STRING
@@ -36,6 +38,27 @@ static const char usage_text[] =
     "      --local-mac MAC    a MAC address of the simulated host; repeatable (at most 16)\n"
     "      --offload MODE     checksum offload of the simulated interfaces: auto (from\n"
     "                         the captured outbound packets, default), on, off\n"
+    "      --proc SPEC        the process of a local endpoint, for frames the capture\n"
+    "                         names none for (PKTAP does): [tcp:|udp:][ADDR:]PORT or *,\n"
+    "                         then =PID[:NAME[:UID]]; e.g. tcp:8080=123:httpd:501,\n"
+    "                         10.0.0.2:*=456:curl, udp:[fe80::1]:53=77; repeatable, the\n"
+    "                         first rule that matches wins (at most %d)\n"
+    "\n"
+    "kern_control clients (docs/kern_control.md):\n"
+    "      --ctl NAME[:UNIT][=FILE]\n"
+    "                         once the kexts started, connect to the control NAME (a\n"
+    "                         static one at its unit, or UNIT) as a root process, and\n"
+    "                         write what it receives and what its script did to FILE\n"
+    "                         (default NAME.ctl, - for stdout); it reads after every\n"
+    "                         record and clock step and closes before the kexts stop;\n"
+    "                         repeatable (at most %d)\n"
+    "      --ctl-script FILE  actions of the --ctl given before it, one per line:\n"
+    "                         'at N', 'at start', 'at end' or 'on-sleep', then\n"
+    "                         'send DATA...', 'setopt OPT [DATA...]', 'getopt OPT SIZE\n"
+    "                         [DATA...]' or 'disconnect'.  DATA: hex digits, \"text\",\n"
+    "                         TYPE:N (u8 i8 u16 i16 u32 i32 u64 i64 little-endian, be16\n"
+    "                         be32 be64).  on-sleep answers a kext of the control that\n"
+    "                         sleeps with nothing else to wake it\n"
     "\n"
     "Outputs (same input and flags => byte-identical outputs):\n"
     "  -w, --write OUT        what left the simulated host: passed, modified and injected\n"
@@ -115,6 +138,9 @@ enum {
 	OPT_DRAIN_LIMIT,
 	OPT_DRAIN_HORIZON,
 	OPT_STOP_RETRIES,
+	OPT_CTL,
+	OPT_CTL_SCRIPT,
+	OPT_PROC,
 };
 
 static const struct option longopts[] = {
@@ -135,6 +161,9 @@ static const struct option longopts[] = {
     {"drain-limit", required_argument, NULL, OPT_DRAIN_LIMIT},
     {"drain-horizon", required_argument, NULL, OPT_DRAIN_HORIZON},
     {"stop-retries", required_argument, NULL, OPT_STOP_RETRIES},
+    {"ctl", required_argument, NULL, OPT_CTL},
+    {"ctl-script", required_argument, NULL, OPT_CTL_SCRIPT},
+    {"proc", required_argument, NULL, OPT_PROC},
     {NULL, 0, NULL, 0},
 };
 
@@ -142,7 +171,10 @@ int
 main(int argc, char **argv)
 {
 	static struct nkr_opts o;
-	int c, nstdout = 0;
+	static struct nkr_ctl_opt co;
+	static struct nkr_proc_rule pr;
+	char err[256];
+	int c, nstdout = 0, nstdin = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.o_drain_limit = NKR_DRAIN_LIMIT_DEFAULT;
@@ -172,7 +204,7 @@ main(int argc, char **argv)
 			       NKS_SEAM_VERSION);
 			return 0;
 		case 'h':
-			printf(usage_text, NKR_DRAIN_LIMIT_DEFAULT, NKR_DRAIN_HORIZON_DEFAULT,
+			printf(usage_text, NKR_MAX_PROC, NKR_MAX_CTL, NKR_DRAIN_LIMIT_DEFAULT, NKR_DRAIN_HORIZON_DEFAULT,
 			       NKR_STOP_RETRIES_DEFAULT, (int)(NKR_BOOT_UPTIME_NS / 1000000000ULL));
 			return 0;
 		case OPT_KEXT:
@@ -227,6 +259,36 @@ main(int argc, char **argv)
 		case OPT_STOP_RETRIES:
 			o.o_stop_retries = (unsigned)parse_num("--stop-retries", optarg, 1000000);
 			break;
+		case OPT_CTL:
+			if (o.o_nctl == NKR_MAX_CTL)
+				usage_error("--ctl %s: too many clients (at most %d)", optarg,
+				            NKR_MAX_CTL);
+			if (nkr_ctl_parse_opt(optarg, &co, err, sizeof(err)) != 0)
+				usage_error("--ctl %s", err);
+			if (strcmp(co.co_file, "-") == 0)
+				nstdout++;
+			o.o_ctl[o.o_nctl++] = optarg;
+			break;
+		case OPT_CTL_SCRIPT:
+			if (o.o_nctl == 0)
+				usage_error("--ctl-script %s: give it after the --ctl it belongs to",
+				            optarg);
+			if (o.o_ctl_script[o.o_nctl - 1] != NULL)
+				usage_error("--ctl-script %s: --ctl %s has a script already (%s)",
+				            optarg, o.o_ctl[o.o_nctl - 1],
+				            o.o_ctl_script[o.o_nctl - 1]);
+			if (strcmp(optarg, "-") == 0)
+				nstdin++;
+			o.o_ctl_script[o.o_nctl - 1] = optarg;
+			break;
+		case OPT_PROC:
+			if (o.o_nproc == NKR_MAX_PROC)
+				usage_error("--proc %s: too many rules (at most %d)", optarg,
+				            NKR_MAX_PROC);
+			if (nkr_proc_parse(optarg, &pr, err, sizeof(err)) != 0)
+				usage_error("--proc %s", err);
+			o.o_proc[o.o_nproc++] = optarg;
+			break;
 		case ':':
 			if (optopt != 0 && optopt < 256)
 				fprintf(stderr, "nke-replay: option -%c needs a value\n", optopt);
@@ -260,5 +322,9 @@ main(int argc, char **argv)
 		nstdout++;
 	if (nstdout > 1)
 		usage_error("%s", "only one output can go to stdout (-)");
+	if (strcmp(o.o_read, "-") == 0)
+		nstdin++;
+	if (nstdin > 1)
+		usage_error("%s", "only one input can come from stdin (-)");
 	return nkr_run(&o);
 }

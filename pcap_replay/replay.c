@@ -30,6 +30,8 @@
 #include <nke_host.h>
 #include <nke_seam.h>
 
+#include "ctl_client.h"
+#include "proc_map.h"
 #include "replay.h"
 #include "source.h"
 #include "vlog.h"
@@ -154,6 +156,13 @@ struct run {
 	struct nkr_sbuf note, inj_note, inj_comment;
 	struct pend *pend;
 	unsigned npend, pend_cap;
+
+	/* --ctl clients and --proc rules. */
+	struct nkr_ctlset *ctl;
+	int ctl_error;  /* a client could not connect (status 2) */
+	int ctl_failed; /* its output could not be written */
+	struct nkr_proc_rule proc[NKR_MAX_PROC];
+	unsigned nproc;
 
 	/* Outcome. */
 	uint64_t reports, warnings;
@@ -595,6 +604,22 @@ h_verdict(void *arg, const struct nks_verdict *vd)
 	}
 }
 
+/* A kern_control client received a message (while it read). */
+static void
+h_ctl_recv(void *arg, nks_u32 client, const nks_u8 *data, nks_size len, nks_u32 flags)
+{
+	(void)arg;
+	nkr_ctl_recv(R->ctl, client, data, len, flags);
+}
+
+/* A kext of a control sleeps with nothing to wake it: its script may answer. */
+static int
+h_ctl_idle(void *arg, const char *sleeper, const char *kext)
+{
+	(void)arg;
+	return nkr_ctl_idle(R->ctl, sleeper, kext);
+}
+
 /* --- Crashes inside a kext --------------------------------------------- */
 
 static struct sigaction old_sa[4];
@@ -690,6 +715,8 @@ clock_set(int64_t cal, uint64_t up)
 	}
 	set_phase(NKR_PH_TIMER, 0);
 	NKS_clock_set(R->clk_cal, R->clk_up);
+	/* The control clients read what the callouts queued. */
+	nkr_ctl_read(R->ctl);
 	set_phase(ph, idx);
 }
 
@@ -967,6 +994,42 @@ leak_check(const struct nks_stats *base)
 #undef LEAK
 }
 
+/*
+ * A control still registered after its kext stopped: XNU would call into
+ * unloaded code at the next connect (the stop routine ignored an EBUSY from
+ * ctl_deregister, or never called it).
+ */
+static void
+ctl_check(void)
+{
+	struct nks_ctl_info ci;
+	struct nks_event ev;
+	char msg[256];
+	unsigned i;
+
+	set_phase(NKR_PH_STOP, 0);
+	for (i = 0; NKS_ctl_info(i, &ci) == 0; i++) {
+		const char *k = NULL;
+		unsigned j;
+
+		/* NKS_kext_name forgets a stopped kext: our own table does not. */
+		for (j = 0; j < R->nkexts; j++)
+			if (R->kexts[j].k_id != 0 && R->kexts[j].k_id == ci.ci_kext)
+				k = R->kexts[j].k_name;
+		if (k == NULL)
+			continue;
+		snprintf(msg, sizeof(msg),
+		         "%s stopped with its kern_control \"%s\" still registered (ctl_deregister "
+		         "failed or was not called): a client connecting now would run unloaded "
+		         "code",
+		         k, ci.ci_name);
+		ev.ev_kind = NKS_EV_REPORT;
+		ev.ev_check = "ctl-not-deregistered";
+		ev.ev_message = msg;
+		h_event(R, &ev);
+	}
+}
+
 /* --- Frames ------------------------------------------------------------ */
 
 static void
@@ -1019,7 +1082,11 @@ process_frame(const struct nkr_frame *f)
 		R->frames_out++;
 	nkr_sbuf_reset(&R->note);
 	nkr_sbuf_reset(&R->inj_note);
+	/* The client's "at N" actions come before record N. */
+	nkr_ctl_before_record(R->ctl, kf.fr_index);
+	nkr_proc_apply(R->proc, R->nproc, rif_get(kf.fr_ifindex)->r_type, &kf);
 	NKS_frame(&kf);
+	nkr_ctl_read(R->ctl);
 	if (R->a != NULL) {
 		/* Injected packets that never left: mention them on the record. */
 		if (R->inj_note.s_len != 0) {
@@ -1174,6 +1241,10 @@ summary(int status)
 	if (R->o->o_annotate != NULL)
 		fprintf(f, "  --annotate %s: %" PRIu64 " packets%s\n", R->o->o_annotate,
 		        R->a_written, R->a_failed ? ", WRITE FAILED" : "");
+	nkr_ctl_summary(R->ctl, f);
+	for (i = 0; i < R->nproc; i++)
+		fprintf(f, "  --proc %s: %" PRIu64 " frames\n", R->proc[i].pr_spec,
+		        R->proc[i].pr_frames);
 	fprintf(f, "  reports: %" PRIu64 ", warnings: %" PRIu64 "%s\n", R->reports, R->warnings,
 	        R->panicked ? ", simulated panic" : "");
 	fprintf(f, "  exit status %d: %s\n", status, exit_meaning(status));
@@ -1184,7 +1255,8 @@ summary(int status)
 static int
 status_of_run(void)
 {
-	if (R->input_error || R->kext_error || R->w_failed || R->a_failed)
+	if (R->input_error || R->kext_error || R->w_failed || R->a_failed || R->ctl_error ||
+	    R->ctl_failed)
 		return NKR_EXIT_USAGE;
 	if (R->panicked || R->reports != 0 || R->refused_stop || R->leaks != 0)
 		return NKR_EXIT_CHECK;
@@ -1247,6 +1319,14 @@ run_body(void)
 			return;
 		}
 	}
+	/* The clients connect once every kext started. */
+	set_phase(NKR_PH_START, 0);
+	if (nkr_ctl_connect(R->ctl) != 0) {
+		R->ctl_error = 1;
+		nkr_ctl_finish(R->ctl);
+		kexts_stop();
+		return;
+	}
 
 	while (rc == 1) {
 		if (attach_new_ifs() != 0) {
@@ -1263,6 +1343,10 @@ run_body(void)
 
 	set_phase(NKR_PH_TIMER, 0);
 	drain(o->o_drain_limit, R->clk_up + o->o_drain_horizon_ns);
+	/* The clients' "at end" actions, then they close: a stop routine may
+	   ctl_deregister then. */
+	set_phase(NKR_PH_STOP, 0);
+	nkr_ctl_finish(R->ctl);
 	kexts_stop();
 	/*
 	 * Work the stop routines left queued (packets they re-injected wait for
@@ -1274,6 +1358,7 @@ run_body(void)
 	for (i = 0; i < R->nkexts; i++)
 		if (R->kexts[i].k_running)
 			return;
+	ctl_check();
 	leak_check(&base);
 }
 
@@ -1321,6 +1406,8 @@ close_outputs(void)
 	if (R->con_f != NULL && R->con_f != stderr && R->con_f != stdout)
 		fclose(R->con_f);
 	R->con_f = NULL;
+	if (nkr_ctl_close(R->ctl) != 0)
+		R->ctl_failed = 1;
 }
 
 int
@@ -1361,6 +1448,29 @@ nkr_run(const struct nkr_opts *o)
 			goto usage;
 		}
 	}
+	/* Scripts and --proc rules first: their errors cost no replay. */
+	{
+		struct nkr_ctl_opt co[NKR_MAX_CTL];
+		char e[256];
+
+		for (i = 0; i < o->o_nctl; i++) {
+			if (nkr_ctl_parse_opt(o->o_ctl[i], &co[i], e, sizeof(e)) != 0) {
+				fprintf(stderr, "nke-replay: --ctl %s\n", e);
+				goto usage;
+			}
+			co[i].co_script = o->o_ctl_script[i];
+		}
+		R->ctl = nkr_ctl_open(co, o->o_nctl, &R->ctx);
+		if (R->ctl == NULL)
+			goto usage;
+		for (i = 0; i < o->o_nproc; i++) {
+			if (nkr_proc_parse(o->o_proc[i], &R->proc[i], e, sizeof(e)) != 0) {
+				fprintf(stderr, "nke-replay: --proc %s\n", e);
+				goto usage;
+			}
+		}
+		R->nproc = o->o_nproc;
+	}
 	R->src = nkr_source_open(o->o_read, &o->o_src, &err);
 	if (R->src == NULL) {
 		fprintf(stderr, "nke-replay: %s\n", err.e_msg);
@@ -1374,6 +1484,10 @@ nkr_run(const struct nkr_opts *o)
 	R->ho.ho_event = h_event;
 	R->ho.ho_panic = h_panic;
 	R->ho.ho_emit = h_emit;
+	if (nkr_ctl_active(R->ctl)) {
+		R->ho.ho_ctl_recv = h_ctl_recv;
+		R->ho.ho_ctl_idle = h_ctl_idle;
+	}
 	/* Verdicts cost a hash per packet: only when something shows them. */
 	if (R->have_log || R->a != NULL || !o->o_quiet)
 		R->ho.ho_verdict = h_verdict;
@@ -1405,9 +1519,11 @@ out:
 	nkr_sbuf_free(&R->note);
 	nkr_sbuf_free(&R->inj_note);
 	nkr_sbuf_free(&R->inj_comment);
+	nkr_ctl_free(R->ctl);
 	return status;
 
 usage:
 	close_outputs();
+	nkr_ctl_free(R->ctl);
 	return NKR_EXIT_USAGE;
 }

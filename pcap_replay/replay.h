@@ -12,6 +12,8 @@
 #include "source.h"
 
 #define NKR_MAX_KEXTS 31 /* what the simulated kernel's registry holds */
+#define NKR_MAX_CTL   8  /* --ctl clients */
+#define NKR_MAX_PROC  64 /* --proc rules */
 
 /* The simulated machine booted this long before the first packet. */
 #define NKR_BOOT_UPTIME_NS (1000ULL * 1000000000ULL)
@@ -45,6 +47,14 @@ struct nkr_opts {
 	unsigned o_stop_retries;      /* --stop-retries N */
 	int o_quiet;                  /* --quiet */
 	struct nkr_source_opts o_src; /* --ifname, --local, --local-mac, --offload */
+	/* --ctl NAME[:UNIT][=FILE] and the --ctl-script FILE given after it
+	   (NULL if none); checked by main.c (docs/kern_control.md). */
+	unsigned o_nctl;
+	const char *o_ctl[NKR_MAX_CTL];
+	const char *o_ctl_script[NKR_MAX_CTL];
+	/* --proc SPEC, in the order given (checked by main.c). */
+	unsigned o_nproc;
+	const char *o_proc[NKR_MAX_PROC];
 };
 
 /*
