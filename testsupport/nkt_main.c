@@ -6,8 +6,15 @@
  * nkt_cases[]) with this runner.  Every case runs in a fresh simulated
  * kernel whose host services are instrumented: allocation failures can be
  * injected, the console is captured, panics can be expected (setjmp), and
- * at teardown nothing may be left alive and no report unexpected.
+ * at teardown nothing may be left alive and no report unexpected.  Each
+ * case runs in a process of its own (fork), so the globals of a kext
+ * linked into the test start as a fresh load would have them;
+ * NKT_NOFORK=1 in the environment runs every case in one process (for a
+ * debugger).  An argument runs only the cases whose name contains it.
  */
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -288,6 +296,18 @@ NKT_console_reset(void)
 }
 
 void
+NKT_assert_console(const char *substr, const char *file, int line)
+{
+	const char *con = NKT_console();
+
+	if (strstr(con, substr) == NULL) {
+		print_error("the kernel console lacks \"%s\"; it holds:\n%s%s", substr, con,
+		    con[0] != '\0' && con[strlen(con) - 1] != '\n' ? "\n" : "");
+		_fail(file, line);
+	}
+}
+
+void
 NKT_no_leak_check(void)
 {
 	T.no_leak_check = 1;
@@ -367,29 +387,80 @@ run_case(void **state)
 	c->nc_fn();
 }
 
+/*
+ * Run one case in a child process, so that it starts from the test
+ * executable's initial memory: a kext linked into the test keeps its
+ * globals in the executable, and in a kernel every load of a kext starts
+ * with fresh ones.  Returns the child's status as a failure count.
+ */
+static int
+run_isolated(const char *group, struct CMUnitTest *test)
+{
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		perror("nkt: fork");
+		return 1;
+	}
+	if (pid == 0)
+		_exit(_cmocka_run_group_tests(group, test, 1, NULL, NULL) != 0);
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			perror("nkt: waitpid");
+			return 1;
+		}
+	}
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st) != 0;
+	fprintf(stderr, "[  CRASHED ] %s: %s\n", test->name,
+	    WIFSIGNALED(st) ? strsignal(WTERMSIG(st)) : "stopped");
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct CMUnitTest *tests;
 	const char *group = argc > 0 ? strrchr(argv[0], '/') : NULL;
-	unsigned i;
+	const char *only = argc > 1 ? argv[1] : NULL;
+	const char *nofork = getenv("NKT_NOFORK");
+	unsigned i, n = 0, failed = 0;
 	int rc;
 
+	group = group != NULL ? group + 1 : "nkt";
 	tests = calloc(nkt_ncases, sizeof(*tests));
 	if (tests == NULL)
 		return 2;
 	for (i = 0; i < nkt_ncases; i++) {
-		tests[i].name = nkt_cases[i].nc_name;
-		tests[i].test_func = run_case;
-		tests[i].setup_func = case_setup;
-		tests[i].teardown_func = case_teardown;
-		tests[i].initial_state = (void *)&nkt_cases[i];
+		/* Optional filter: run only the cases whose name contains argv[1]. */
+		if (only != NULL && strstr(nkt_cases[i].nc_name, only) == NULL)
+			continue;
+		tests[n].name = nkt_cases[i].nc_name;
+		tests[n].test_func = run_case;
+		tests[n].setup_func = case_setup;
+		tests[n].teardown_func = case_teardown;
+		tests[n].initial_state = (void *)&nkt_cases[i];
+		n++;
 	}
-	/* Optional filter: run only the cases whose name contains argv[1]. */
-	if (argc > 1)
-		cmocka_set_test_filter(argv[1]);
-	rc = _cmocka_run_group_tests(group != NULL ? group + 1 : "nkt", tests, nkt_ncases, NULL,
-	    NULL);
+	if (n == 0) {
+		fprintf(stderr, "nkt: no case matches \"%s\"\n", only != NULL ? only : "");
+		free(tests);
+		return 2;
+	}
+	if (nofork != NULL && strcmp(nofork, "1") == 0) {
+		/* One process (easier under a debugger); kext globals carry over. */
+		rc = _cmocka_run_group_tests(group, tests, n, NULL, NULL);
+	} else {
+		for (i = 0; i < n; i++)
+			failed += (unsigned)run_isolated(group, &tests[i]);
+		printf("[==========] %s: %u case(s), each in its own process: %u passed, %u failed\n",
+		    group, n, n - failed, failed);
+		rc = failed != 0;
+	}
 	free(tests);
 	free(T.console);
 	return rc;

@@ -21,9 +21,9 @@ test_starts_and_stops(void)
 {
 	u_int32_t id = nkt_kext_start(&kmod_info);
 
-	KT_ASSERT(strstr(NKT_console(), "firewall: 2 rules: tcp/23 tcp/80\n") != NULL);
+	KT_ASSERT_CONSOLE("firewall: 2 rules: tcp/23 tcp/80\n");
 	nkt_kext_stop(id);
-	KT_ASSERT(strstr(NKT_console(), "firewall: tcp/80 dropped 0\n") != NULL);
+	KT_ASSERT_CONSOLE("firewall: tcp/80 dropped 0\n");
 }
 
 /* A SYN to port 80 disappears at ipf_input; one to port 22 goes up. */
@@ -42,8 +42,8 @@ test_drops_syn_ipv4(void)
 	KT_ASSERT_VERDICT(open, NKS_HOOK_IPF_INPUT, "firewall.v4", 0);
 	KT_ASSERT_EMITTED(open, NKS_DIR_IN);
 	nkt_kext_stop(id);
-	KT_ASSERT(strstr(NKT_console(), "firewall: tcp/80 dropped 1\n") != NULL);
-	KT_ASSERT(strstr(NKT_console(), "firewall: tcp/23 dropped 0\n") != NULL);
+	KT_ASSERT_CONSOLE("firewall: tcp/80 dropped 1\n");
+	KT_ASSERT_CONSOLE("firewall: tcp/23 dropped 0\n");
 }
 
 /* Only connection attempts: segments of an established connection pass. */
@@ -84,8 +84,8 @@ test_drops_syn_ipv6(void)
 	KT_ASSERT_NOT_EMITTED(plain, NKS_DIR_IN);
 	KT_ASSERT_NOT_EMITTED(exts, NKS_DIR_IN);
 	nkt_kext_stop(id);
-	KT_ASSERT(strstr(NKT_console(), "firewall: tcp/23 dropped 1\n") != NULL);
-	KT_ASSERT(strstr(NKT_console(), "firewall: tcp/80 dropped 1\n") != NULL);
+	KT_ASSERT_CONSOLE("firewall: tcp/23 dropped 1\n");
+	KT_ASSERT_CONSOLE("firewall: tcp/80 dropped 1\n");
 }
 
 /*
@@ -127,7 +127,7 @@ test_start_failure_unwinds(void)
 	NKT_fail_alloc(NKS_ALLOC_KERNEL, 1, 1);
 	KT_ASSERT(nkt_kext_try_start(&kmod_info, &id) != 0);
 	NKT_fail_reset();
-	KT_ASSERT(strstr(NKT_console(), "firewall: ipf_addv6 failed\n") != NULL);
+	KT_ASSERT_CONSOLE("firewall: ipf_addv6 failed\n");
 	/* Nothing left registered: a second start works. */
 	id = nkt_kext_start(&kmod_info);
 	nkt_kext_stop(id);

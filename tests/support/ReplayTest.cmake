@@ -12,8 +12,7 @@ include_guard(GLOBAL)
 add_executable(pcapcmp ${CMAKE_CURRENT_LIST_DIR}/pcapcmp.c)
 target_link_libraries(pcapcmp PRIVATE nke::pcap nke::host_env nke::warnings nke::sanitizers)
 
-set(_NKR_GOLDEN ${PROJECT_SOURCE_DIR}/fixtures/golden)
-set(_NKR_DRIVER ${PROJECT_SOURCE_DIR}/cmake/run_replay.cmake)
+# (Paths are spelled in the function: it is called from other directories.)
 
 # nke_test_replay(<name> [EXIT n] [KEXTS k...] [ARGS a...] [GOLDEN file] [LOG file]
 #           [CONSOLE file] [STDIN file] [ANNOTATE file] [ANNOTATE_RE re...]
@@ -66,7 +65,7 @@ function(nke_test_replay name)
         list(APPEND d -DEXPECT_EXIT=${T_EXIT})
     endif()
     if(DEFINED T_GOLDEN)
-        list(APPEND d -DGOLDEN=${_NKR_GOLDEN}/${T_GOLDEN})
+        list(APPEND d -DGOLDEN=${PROJECT_SOURCE_DIR}/fixtures/golden/${T_GOLDEN})
     endif()
     if(DEFINED T_LOG)
         list(APPEND d -DLOG=${out}/${T_LOG})
@@ -80,7 +79,7 @@ function(nke_test_replay name)
     if(DEFINED T_STDIN)
         list(APPEND d -DSTDIN=${T_STDIN})
     endif()
-    add_test(NAME replay_${name} COMMAND ${CMAKE_COMMAND} ${d} -P ${_NKR_DRIVER})
+    add_test(NAME replay_${name} COMMAND ${CMAKE_COMMAND} ${d} -P ${PROJECT_SOURCE_DIR}/cmake/run_replay.cmake)
     set_tests_properties(replay_${name} PROPERTIES LABELS "replay;pcap_replay")
 endfunction()
 

@@ -95,6 +95,9 @@ void NKT_fail_reset(void);
 /* Kernel console output (printf, IOLog, ...) since the case started. */
 const char *NKT_console(void);
 void NKT_console_reset(void);
+/* The console holds `substr` (on failure the console is printed). */
+void NKT_assert_console(const char *substr, const char *file, int line);
+#define KT_ASSERT_CONSOLE(substr) NKT_assert_console((substr), __FILE__, __LINE__)
 
 /*
  * Skip the end-of-case leak check for this case (for cases that provoke a

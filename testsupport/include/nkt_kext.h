@@ -235,7 +235,12 @@ u_int64_t nkt_send_frame(u_int32_t ifindex, u_int32_t dir, const u_int8_t *frame
 u_int64_t nkt_send_l3(u_int32_t ifindex, u_int32_t dir, int family, const u_int8_t *pkt,
     u_int32_t len);
 
-/* Move the simulated clock forward and run the callouts that fell due. */
+/* The simulated calendar time now (ns since the Unix epoch): frames sent now carry it. */
+nks_i64 nkt_now_ns(void);
+/*
+ * Move the simulated clock forward and run the callouts that fell due, then
+ * what they woke for the same instant (the input thread, say).
+ */
 void nkt_advance_ns(u_int64_t ns);
 void nkt_advance_ms(u_int64_t ms);
 /*
