@@ -13,13 +13,22 @@ capture="$root/fixtures/captures/19_mixed-v4v6-tcp-udp.pcap"
 out="$build/demo"
 mkdir -p "$out"
 
+# The example kexts of filters/ (docs/examples.md), in load order: an
+# interface filter that counts frames, an IP firewall that drops inbound
+# connection attempts to ports 23 and 80, a rewriter that changes
+# "Mozilla/5.0" into "Mozilla/4.0" in payloads, and a filter that holds every
+# IP packet for 50 ms.  IP filters run newest first: the delay filter holds
+# each packet, then re-injects it past itself (the skip rule) to the
+# rewriter and the firewall.
+names=(framelog firewall rewriter delay)
 kexts=()
-for k in passthru dropper; do
+for k in "${names[@]}"; do
+	[ -f "$build/kexts/$k.nke.so" ] || { echo "demo.sh: $build/kexts/$k.nke.so is missing (build first)" >&2; exit 2; }
 	kexts+=(--kext "$build/kexts/$k.nke.so")
 done
 
-echo "nkesim demo: replaying $(basename "$capture") through ${#kexts[@]} kexts" >&2
-echo "  outputs: $out/{out.pcapng,annotated.pcapng,verdicts.log,console.log}" >&2
+echo "nkesim demo: replaying $(basename "$capture") through ${#names[@]} example kexts: ${names[*]}" >&2
+echo >&2
 set +e
 "$build/pcap_replay/nke-replay" -r "$capture" "${kexts[@]}" \
 	-w "$out/out.pcapng" --annotate "$out/annotated.pcapng" \
@@ -27,8 +36,24 @@ set +e
 rc=$?
 set -e
 echo >&2
-echo "first verdict lines ($out/verdicts.log):" >&2
-head -n 8 "$out/verdicts.log" >&2
-echo "kext console ($out/console.log):" >&2
-head -n 8 "$out/console.log" >&2
+if [ -f "$out/verdicts.log" ]; then
+	echo "what the kexts did (from $out/verdicts.log):" >&2
+	printf '  %-42s %s\n' "filter at hook" "verdicts" >&2
+	awk '$3 != "-" && $5 != "-" && $4 ~ /^(iff|ipf|sf)_/ {
+		v = $7; sub(/:.*/, "", v); n[$6 " at " $4 " " v]++
+	} END { for (k in n) print k, n[k] }' "$out/verdicts.log" | sort |
+		awk '{ printf "  %-42s %s %s\n", $1 " " $2 " " $3, $4, $5 }' >&2
+	echo "  dropped packets:" >&2
+	grep ' drop:' "$out/verdicts.log" | grep -v ' stack ' | head -n 5 | sed 's/^/    /' >&2 || true
+fi
+if [ -f "$out/console.log" ]; then
+	echo "kext console ($out/console.log):" >&2
+	sed 's/^/  /' "$out/console.log" >&2
+fi
+echo >&2
+echo "outputs in $out/:" >&2
+echo "  out.pcapng        what left the simulated host (open it in Wireshark)" >&2
+echo "  annotated.pcapng  every packet, with a comment naming its verdicts" >&2
+echo "  verdicts.log      one line per filter verdict (docs/log-format.md)" >&2
+echo "  console.log       what the kexts printed" >&2
 exit $rc
