@@ -646,7 +646,8 @@ run_action(struct nkr_ctlset *s, struct cli *c, struct act *a, const char *sleep
 				fprintf(stderr, "nke-replay: out of memory\n");
 				exit(NKR_EXIT_CHECK);
 			}
-			memcpy(buf, a->a_data, a->a_ndata);
+			if (a->a_ndata > 0)
+				memcpy(buf, a->a_data, a->a_ndata);
 		}
 		r = NKS_ctl_getopt(c->c_handle, a->a_opt, buf, &len);
 		fprintf(f, "getopt line=%u", a->a_line);
