@@ -695,6 +695,39 @@ test_enqueuembuf_ownership(void)
 	done();
 }
 
+static void
+enqueue_null_mbuf(void *arg)
+{
+	(void)ctl_enqueuembuf(the_ref, *(u_int32_t *)arg, NULL, 0);
+}
+
+static void
+test_enqueue_failures(void)
+{
+	static u_int32_t unit;
+	u_int32_t c;
+	mbuf_t m;
+
+	reg_test(0);
+	c = connect_client(&unit);
+	/* No mbuf for the copy: ENOMEM, nothing queued. */
+	NKT_fail_alloc(NKS_ALLOC_MBUF, 0, 0);
+	KT_ASSERT_EQ(ctl_enqueuedata(the_ref, unit, W("x"), 1, CTL_DATA_EOR), ENOMEM);
+	NKT_fail_reset();
+	/* An mbuf without a packet header: reported, queued by its length. */
+	KT_ASSERT_EQ(mbuf_get(MBUF_WAITOK, MBUF_TYPE_DATA, &m), 0);
+	KT_ASSERT_EQ(mbuf_copyback(m, 0, 2, "ab", MBUF_WAITOK), 0);
+	KT_ASSERT_EQ(ctl_enqueuembuf(the_ref, unit, m, CTL_DATA_EOR), 0);
+	KT_ASSERT_EQ(NKT_reports("mbuf-no-pkthdr"), 1);
+	KT_ASSERT_EQ(NKS_ctl_recv(c), 0);
+	KT_ASSERT_EQ(nmsgs, 1);
+	KT_ASSERT_MEM_EQ(msgs[0].data, "ab", 2);
+	/* NULL: XNU reads its header and faults. */
+	KT_EXPECT_PANIC(enqueue_null_mbuf, &unit, "ctl_enqueuembuf: NULL mbuf");
+	KT_ASSERT_EQ(NKS_ctl_disconnect(c), 0);
+	done();
+}
+
 /* --- send, setopt, getopt -------------------------------------------------- */
 
 static void
@@ -950,7 +983,7 @@ NKT_CASES(NKT_CASE(test_register_errors), NKT_CASE(test_info_lists_in_id_order),
     NKT_CASE(test_connect_disconnect_order), NKT_CASE(test_connect_failure_still_disconnects),
     NKT_CASE(test_connect_errors), NKT_CASE(test_nonroot_client_process),
     NKT_CASE(test_enqueue_records_and_enobufs), NKT_CASE(test_stream_and_nowakeup),
-    NKT_CASE(test_enqueuembuf_ownership), NKT_CASE(test_send), NKT_CASE(test_stream_send_splits),
+    NKT_CASE(test_enqueuembuf_ownership), NKT_CASE(test_enqueue_failures), NKT_CASE(test_send), NKT_CASE(test_stream_send_splits),
     NKT_CASE(test_setopt_getopt), NKT_CASE(test_getopt_longer_than_buffer_panics),
     NKT_CASE(test_sleep_answered_by_client), NKT_CASE(test_timed_sleep_asks_client_first),
     NKT_CASE(test_unanswered_sleep_reported));
