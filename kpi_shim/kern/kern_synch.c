@@ -55,6 +55,7 @@ struct nke_waiter {
 	event_t w_chan;
 	struct thread *w_thread;
 	uint64_t w_seq;		/* FIFO order for wakeup_one */
+	int w_private;		/* nobody else knows the channel (IOSleep) */
 };
 
 static struct thread threads[NKE_THREADS_MAX];
@@ -258,6 +259,7 @@ waiter_add(event_t chan, const char *who)
 			w->w_chan = chan;
 			w->w_thread = nke__curthread;
 			w->w_seq = ++waiter_seq;
+			w->w_private = 0;
 			return w;
 		}
 	}
@@ -285,7 +287,7 @@ waiter_wait(struct nke_waiter *w, uint64_t deadline, const char *who)
 			/* Idle: the host, or a kern_control client, may still act. */
 			if (runs++ < SLEEP_MAX_RUNS &&
 			    ((idle_hook != NULL && idle_hook(idle_hook_arg)) ||
-			        nke__ctl_sleep_idle(who)))
+			        (!w->w_private && nke__ctl_sleep_idle(who))))
 				continue;
 			if (deadline != 0) {
 				nke__clock_advance_to(deadline);
@@ -532,10 +534,14 @@ io_sleep(uint64_t ns, const char *who)
 {
 	char chan; /* nobody can wake this */
 	uint64_t deadline;
+	struct nke_waiter *w;
 
 	nke__assert_may_block(who);
 	clock_absolutetime_interval_to_deadline(ns, &deadline);
-	(void)nke__block(&chan, deadline, who);
+	/* A delay: no control client can end it, so none is asked to. */
+	w = waiter_add(&chan, who);
+	w->w_private = 1;
+	(void)waiter_wait(w, deadline, who);
 }
 
 NKE_KPI void

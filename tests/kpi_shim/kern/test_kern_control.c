@@ -25,6 +25,7 @@
 #include <kern/thread.h>
 #include <kern/sched_prim.h>
 #include <mach/mach_time.h>
+#include <IOKit/IOLib.h>
 #include "nkt.h"
 
 /* --- The host's side, recorded ------------------------------------------ */
@@ -925,9 +926,15 @@ test_timed_sleep_asks_client_first(void)
 	KT_ASSERT_EQ(msleep(&wake_chan, NULL, PSOCK, "timed", &ts), 0);
 	KT_ASSERT_EQ(mach_absolute_time(), 0);
 	mbuf_freem(sent);
+	/* A delay is not a wait for the client: nobody is asked. */
+	idle_calls = 0;
+	IOSleep(5);
+	KT_ASSERT_EQ(idle_calls, 0);
+	KT_ASSERT_EQ(mach_absolute_time(), 5000000ULL);
 	/* Nothing to say: the timeout, no report. */
+	idle_calls = 1;
 	KT_ASSERT_EQ(msleep(&wake_chan, NULL, PSOCK, "timed", &ts), EWOULDBLOCK);
-	KT_ASSERT_EQ(mach_absolute_time(), 1000000000ULL);
+	KT_ASSERT_EQ(mach_absolute_time(), 1005000000ULL);
 	KT_ASSERT_EQ(NKT_reports("ctl-sleep-unanswered"), 0);
 	KT_ASSERT_EQ(NKS_ctl_disconnect(sleep_client), 0);
 	done();
