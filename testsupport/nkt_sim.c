@@ -76,18 +76,48 @@ on_verdict(void *arg, const struct nks_verdict *vd)
 	r->v.vd_detail = vd->vd_detail != NULL ? r->detail : NULL;
 }
 
+struct nkt_ctl_msg nkt_ctl_msgs[NKT_MAX_CTL_MSGS];
+unsigned nkt_nctl_msgs;
+
+static void
+on_ctl_recv(void *arg, nks_u32 client, const nks_u8 *data, nks_size len, nks_u32 flags)
+{
+	struct nkt_ctl_msg *r;
+
+	(void)arg;
+	if (nkt_nctl_msgs == NKT_MAX_CTL_MSGS)
+		return;
+	r = &nkt_ctl_msgs[nkt_nctl_msgs++];
+	r->client = client;
+	r->flags = flags;
+	r->len = (u_int32_t)len;
+	if (len > 0)
+		memcpy(r->data, data, len < NKT_CTL_MSG_MAX ? len : NKT_CTL_MSG_MAX);
+}
+
+/*
+ * Put our table in front of the runner's: the kernel reads the table
+ * through nke__hostops at every call, so swapping the pointer is enough.
+ */
+static void
+hooks_install(void)
+{
+	if (nke__hostops != &rec_ops) {
+		rec_ops = *nke__hostops;
+		rec_ops.ho_emit = NULL;
+		rec_ops.ho_verdict = NULL;
+		rec_ops.ho_ctl_recv = on_ctl_recv;
+		nke__hostops = &rec_ops;
+		nkt_nctl_msgs = 0;
+	}
+}
+
 void
 nkt_record(int emits, int verdicts)
 {
-	/*
-	 * The runner's table, with our hooks: the kernel reads the table through
-	 * nke__hostops at every call, so swapping the pointer is enough.
-	 */
-	if (nke__hostops != &rec_ops)
-		rec_ops = *nke__hostops;
+	hooks_install();
 	rec_ops.ho_emit = emits ? on_emit : NULL;
 	rec_ops.ho_verdict = verdicts ? on_verdict : NULL;
-	nke__hostops = &rec_ops;
 	nkt_record_reset();
 }
 
@@ -399,6 +429,79 @@ nkt_kext_stop(u_int32_t id)
 	snprintf(msg, sizeof(msg), "nkt_kext_stop(%u): %s %d", id,
 	    r == -1 ? "no such kext" : "the stop routine still refuses:", r);
 	NKT_fail(msg, __FILE__, __LINE__);
+}
+
+/* --- kern_control clients ------------------------------------------------------------- */
+
+int
+nkt_ctl_try_connect(const char *name, u_int32_t unit, u_int32_t flags, u_int32_t *client)
+{
+	nks_u32 c = 0, u = 0;
+	int r;
+
+	hooks_install();
+	r = NKS_ctl_connect(name, unit, flags, &c, &u);
+	*client = r == 0 ? c : 0;
+	return r;
+}
+
+u_int32_t
+nkt_ctl_connect(const char *name)
+{
+	char msg[160];
+	u_int32_t c;
+	int r = nkt_ctl_try_connect(name, 0, 0, &c);
+
+	if (r != 0) {
+		snprintf(msg, sizeof(msg), "nkt_ctl_connect(\"%s\"): error %d", name, r);
+		NKT_fail(msg, __FILE__, __LINE__);
+	}
+	return c;
+}
+
+int
+nkt_ctl_send(u_int32_t client, const void *data, size_t len)
+{
+	return NKS_ctl_send(client, data, len);
+}
+
+int
+nkt_ctl_setopt(u_int32_t client, int opt, const void *data, size_t len)
+{
+	return NKS_ctl_setopt(client, opt, data, len);
+}
+
+int
+nkt_ctl_getopt(u_int32_t client, int opt, void *data, size_t *len)
+{
+	nks_size n = *len;
+	int r = NKS_ctl_getopt(client, opt, data, &n);
+
+	*len = n;
+	return r;
+}
+
+int
+nkt_ctl_disconnect(u_int32_t client)
+{
+	return NKS_ctl_disconnect(client);
+}
+
+unsigned
+nkt_ctl_recv(u_int32_t client)
+{
+	unsigned before;
+
+	hooks_install();
+	before = nkt_nctl_msgs;
+	(void)NKS_ctl_recv(client);
+	return nkt_nctl_msgs - before;
+}
+
+void
+nkt_ctl_reset(void)
+{
+	nkt_nctl_msgs = 0;
 }
 
 /* --- Direct calls --------------------------------------------------------------------- */

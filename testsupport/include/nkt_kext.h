@@ -18,6 +18,7 @@
  *   - a simulated host to run packets through (nkt_host_up, nkt_send),
  *     with every emission and every filter verdict recorded;
  *   - starting and stopping the kext under test (nkt_kext_start/_stop);
+ *   - playing the client of its kernel control (nkt_ctl_connect, ...);
  *   - calling one of the kext's filter callbacks directly with a packet
  *     (nkt_ipf_input, nkt_iflt_output, ...), with XNU's ownership rules;
  *   - assertions on verdicts, on emitted bytes and on leaks.
@@ -321,6 +322,47 @@ const struct nkt_verdict *nkt_stack_verdict(const char *why);
 unsigned nkt_count_emits(u_int32_t dir);
 /* The first emission of record `index` in direction dir (0: any), or NULL. */
 const struct nkt_emit *nkt_find_emit(u_int64_t index, u_int32_t dir);
+
+/* --- kern_control clients -------------------------------------------------- */
+
+/*
+ * The test plays the user-space client of a kext's kernel control:
+ * socket(PF_SYSTEM, SOCK_DGRAM, SYSPROTO_CONTROL), CTLIOCGINFO, connect().
+ * nkt_ctl_connect() ends the case unless the connection succeeds and
+ * returns the client's handle; nkt_ctl_try_connect() returns connect()'s
+ * Darwin errno (ENOENT: no such control, EPERM, EBUSY, or what the kext's
+ * ctl_connect returned).  flags: NKS_CTL_STREAM, NKS_CTL_NONROOT; unit 0:
+ * any free unit.
+ */
+u_int32_t nkt_ctl_connect(const char *name);
+int nkt_ctl_try_connect(const char *name, u_int32_t unit, u_int32_t flags, u_int32_t *client);
+/* send(), setsockopt(), getsockopt() (*len: buffer size in, size out), close(). */
+int nkt_ctl_send(u_int32_t client, const void *data, size_t len);
+int nkt_ctl_setopt(u_int32_t client, int opt, const void *data, size_t len);
+int nkt_ctl_getopt(u_int32_t client, int opt, void *data, size_t *len);
+int nkt_ctl_disconnect(u_int32_t client);
+
+#define NKT_MAX_CTL_MSGS 256
+#define NKT_CTL_MSG_MAX	 2048
+
+/* One message a client received (the first NKT_CTL_MSG_MAX bytes). */
+struct nkt_ctl_msg {
+	u_int32_t client;
+	u_int32_t flags;	/* NKS_CTL_EOR: a record ends with it */
+	u_int32_t len;		/* its length (may exceed NKT_CTL_MSG_MAX) */
+	u_int8_t data[NKT_CTL_MSG_MAX];
+};
+
+/* Messages received so far, in order (read-only; nkt_ctl_reset forgets them). */
+extern struct nkt_ctl_msg nkt_ctl_msgs[NKT_MAX_CTL_MSGS];
+extern unsigned nkt_nctl_msgs;
+/*
+ * recv() until the client's receive buffer is empty: what the kext queued
+ * (ctl_enqueuedata, ctl_enqueuembuf) is appended to nkt_ctl_msgs.  Returns
+ * how many messages arrived.  The client reads only when told to.
+ */
+unsigned nkt_ctl_recv(u_int32_t client);
+void nkt_ctl_reset(void);
 
 /* --- Calling a kext's callbacks directly ----------------------------------- */
 
