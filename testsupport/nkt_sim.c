@@ -21,6 +21,8 @@
 u_int32_t nkt_ifindex;
 static u_int64_t next_index = 1;
 static u_int32_t split;
+static int proc_pid = -1, proc_uid = -1;
+static char proc_comm[32];
 
 /* --- Recording ------------------------------------------------------------------ */
 
@@ -226,6 +228,7 @@ nkt_host_up_ex(const char *ifname, u_int32_t offload, u_int32_t mtu)
 	NKS_clock_set(1700000000LL * 1000000000LL, 1000ULL * 1000000000ULL);
 	nkt_record(1, 1);
 	next_index = 1;
+	nkt_set_proc(-1, NULL, -1);
 	nkt_ifindex = nkt_ifnet_attach(ifname, offload, mtu);
 	return nkt_ifindex;
 }
@@ -252,10 +255,19 @@ feed(u_int32_t ifindex, u_int32_t dir, u_int32_t flags, u_int32_t family, const 
 	fr.fr_caplen = caplen;
 	fr.fr_wirelen = wirelen;
 	fr.fr_data = data;
-	fr.fr_pid = -1;
-	fr.fr_uid = -1;
+	fr.fr_pid = proc_pid;
+	fr.fr_comm = proc_pid >= 0 && proc_comm[0] != '\0' ? proc_comm : NULL;
+	fr.fr_uid = proc_uid;
 	NKS_frame(&fr);
 	return fr.fr_index;
+}
+
+void
+nkt_set_proc(int pid, const char *comm, int uid)
+{
+	proc_pid = pid;
+	proc_uid = uid;
+	strlcpy(proc_comm, comm != NULL ? comm : "", sizeof(proc_comm));
 }
 
 u_int64_t

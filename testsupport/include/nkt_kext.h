@@ -223,6 +223,13 @@ u_int32_t nkt_ifnet_attach(const char *name, u_int32_t offload, u_int32_t mtu);
  */
 u_int64_t nkt_send(const struct nkt_pkt *p);
 u_int64_t nkt_send_on(u_int32_t ifindex, const struct nkt_pkt *p);
+/*
+ * The process frames sent from now on belong to (what a PKTAP capture
+ * records): the simulated sockets they create or reach are that process's,
+ * so proc_selfpid()/proc_selfname() in socket filter callbacks and the
+ * socket's owner answer with it.  pid -1 (the default): unknown.
+ */
+void nkt_set_proc(int pid, const char *comm, int uid);
 /* Build (ends the case on a bad description) and send. */
 u_int64_t nkt_sendf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
