@@ -289,6 +289,10 @@ ccver=$("${cc:-cc}" --version 2>/dev/null | head -1)
 btype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt" | head -1)
 san=$(sed -n 's/^NKE_SANITIZERS:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt" | head -1)
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
+# Sources that differ from the commit (other work in progress) are said.
+if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+	commit="$commit (with uncommitted changes)"
+fi
 date=$(date -u +%Y-%m-%dT%H:%MZ)
 {
 	echo "date	$date"
