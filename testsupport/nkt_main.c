@@ -407,7 +407,8 @@ run_isolated(const char *group, struct CMUnitTest *test)
 		return 1;
 	}
 	if (pid == 0)
-		_exit(_cmocka_run_group_tests(group, test, 1, NULL, NULL) != 0);
+		/* exit(), not _exit(): LeakSanitizer checks the child at exit. */
+		exit(_cmocka_run_group_tests(group, test, 1, NULL, NULL) != 0);
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR) {
 			perror("nkt: waitpid");
