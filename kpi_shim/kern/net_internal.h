@@ -491,6 +491,18 @@ void nke__transport_input(struct __mbuf *m, int family, int off, int proto, stru
  */
 void nke__transport_output_captured(struct __mbuf *m, int family, struct nke_pktinfo *pi);
 
+/* --- Sockets (uipc_socket.c; sock_internal.h has the rest) ---------------------------- */
+
+/*
+ * The socket layer's start and end (nke__net_init / nke__net_fini call
+ * them; both may be called more than once).  NKS_frame() points
+ * nke__cur_frame at the frame it processes (NULL otherwise): new sockets
+ * take their owning process from it (fr_pid, fr_comm, fr_uid).
+ */
+void nke__sock_init(void);
+void nke__sock_fini(void);
+extern const struct nks_frame *nke__cur_frame;
+
 /* --- Subsystem --------------------------------------------------------------------- */
 
 void nke__ifnet_init(void);

@@ -1,37 +1,46 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * net_transport.c - the hand-off between the simulated IP layer and the
- * transport layer (kernel world).  These two functions are the only
- * coupling points: the socket layer (TCP/UDP demux, socket filters) will
- * replace their bodies.
+ * transport layer (kernel world).
  *
- * For now input is consumed (the packet is counted as delivered and
- * freed), and a captured outbound IP packet is put in the state TCP/UDP
- * output leaves it in for ip_output (IPv4 header checksum 0, TCP/UDP
- * checksum field holding only the pseudo-header sum, the matching request
- * flag with csum_data = the field's offset: kpi-reference 2.8) and sent
- * through ip_output/ip6_output on the interface it was captured on.
- * Captured fragments are reassembled first, so the filters see whole
- * datagrams as XNU's ipf_output does.
+ * Input: after the last IP filter, TCP and UDP datagrams go to the socket
+ * layer (tcp_sim.c, udp_sim.c); other protocols are consumed.
+ *
+ * Output: a captured outbound IP packet is validated and, if captured
+ * fragmented, reassembled (so the filters see whole datagrams as XNU's
+ * ipf_output does), then handed to TCP or UDP, whose socket layer plays the
+ * application's part (sf_data_out) and sends the packet on with
+ * nke__transport_send(): in the state TCP/UDP output leaves it in for
+ * ip_output (IPv4 header checksum 0, TCP/UDP checksum field holding only
+ * the pseudo-header sum, the matching request flag with csum_data = the
+ * field's offset: kpi-reference 2.8), through ip_output/ip6_output on the
+ * interface it was captured on.
  */
 #include <sys/cdefs.h>
 #include <sys/types.h>
 #include <sys/errno.h>
 #include <string.h>
 
-#include "net_internal.h"
-
-static u_int64_t delivered;
+#include "sock_internal.h"
 
 void
 nke__transport_input(struct __mbuf *m, int family, int off, int proto, struct nke_pktinfo *pi)
 {
-	(void)family;
-	(void)off;
-	(void)proto;
-	(void)pi;
-	delivered++;
-	nke__m_freem(m);
+	if (!nke__sock_active()) {
+		nke__m_freem(m);
+		return;
+	}
+	switch (proto) {
+	case IPPROTO_TCP:
+		nke__tcp_input(m, family, off, pi);
+		break;
+	case IPPROTO_UDP:
+		nke__udp_input(m, family, off, pi);
+		break;
+	default:
+		nke__m_freem(m);
+		break;
+	}
 }
 
 /* One's-complement sum of n big-endian bytes, unfolded. */
@@ -101,6 +110,61 @@ pend_transport_sum(struct __mbuf *m, struct nke_pktinfo *pi, const u_int8_t *src
 	m->m_pkthdr.csum_data = field;
 }
 
+int
+nke__transport_send(struct __mbuf *m, int family, int off, struct nke_pktinfo *pi)
+{
+	int trunc = (pi->pi_flags & NKE_PI_TRUNC) || (NKE_PC(m)->pc_flags & NKE_PC_TRUNC);
+
+	if (family == 4) {
+		u_int8_t *ip;
+		u_int32_t hlen, iplen;
+
+		if (m->m_len < 20 && (m = nke__m_pullup(m, 20)) == NULL) {
+			nke__stack_drop(NULL, NKS_DIR_OUT, pi, "nomem");
+			return ENOBUFS;
+		}
+		ip = (u_int8_t *)m->m_data;
+		hlen = (u_int32_t)(ip[0] & 0x0f) << 2;
+		if ((u_int32_t)m->m_len < hlen && (m = nke__m_pullup(m, (int)hlen)) == NULL) {
+			nke__stack_drop(NULL, NKS_DIR_OUT, pi, "nomem");
+			return ENOBUFS;
+		}
+		ip = (u_int8_t *)m->m_data;
+		iplen = nke__be16(ip + 2);
+		if (!trunc && iplen >= hlen) {
+			keep_sum(pi, m, 10);
+			ip[10] = ip[11] = 0;
+			pend_transport_sum(m, pi, ip + 12, ip + 16, 4, hlen, iplen - hlen, ip[9], 0);
+		}
+		return nke__ip_output(m, 0, NULL, pi);
+	}
+	if (!trunc && off >= 0 && m->m_pkthdr.len >= 40) {
+		u_int8_t ip6[40];
+		int nxt;
+
+		nke__m_copydata(m, 0, 40, ip6);
+		nxt = ip6[6];
+		if (nke__ip6_lasthdr(m, 40, &nxt, NULL) == off)
+			pend_transport_sum(m, pi, ip6 + 8, ip6 + 24, 16, (u_int32_t)off,
+			                   40 + nke__be16(ip6 + 4) - (u_int32_t)off, nxt, 1);
+	}
+	return nke__ip6_output(m, 0, NULL, pi);
+}
+
+/* The socket layer's part of a captured packet, then ip_output. */
+static void
+dispatch(struct __mbuf *m, int family, int off, int proto, struct nke_pktinfo *pi)
+{
+	if (!nke__sock_active())
+		(void)nke__transport_send(m, family, off, pi);
+	else if (proto == IPPROTO_TCP)
+		nke__tcp_output_captured(m, family, off, pi);
+	else if (proto == IPPROTO_UDP)
+		nke__udp_output_captured(m, family, off, pi);
+	else
+		(void)nke__transport_send(m, family, off, pi);
+}
+
 static void
 output4(struct __mbuf *m, struct nke_pktinfo *pi)
 {
@@ -152,12 +216,7 @@ output4(struct __mbuf *m, struct nke_pktinfo *pi)
 		hlen = (u_int32_t)(ip[0] & 0x0f) << 2;
 		iplen = nke__be16(ip + 2);
 	}
-	if (!trunc) {
-		keep_sum(pi, m, 10);
-		ip[10] = ip[11] = 0;
-		pend_transport_sum(m, pi, ip + 12, ip + 16, 4, hlen, iplen - hlen, ip[9], 0);
-	}
-	(void)nke__ip_output(m, 0, NULL, pi);
+	dispatch(m, 4, (int)hlen, ip[9], pi);
 }
 
 static void
@@ -216,10 +275,11 @@ output6(struct __mbuf *m, struct nke_pktinfo *pi)
 			off = nke__ip6_lasthdr(m, 40, &nxt, NULL);
 		}
 	}
-	if (!trunc && off >= 0)
-		pend_transport_sum(m, pi, ip6 + 8, ip6 + 24, 16, (u_int32_t)off,
-		                   40 + plen - (u_int32_t)off, nxt, 1);
-	(void)nke__ip6_output(m, 0, NULL, pi);
+	if (off < 0) {
+		(void)nke__transport_send(m, 6, -1, pi);
+		return;
+	}
+	dispatch(m, 6, off, nxt, pi);
 }
 
 void
