@@ -1120,10 +1120,9 @@ nke__sock_close_all(void)
 }
 
 /*
- * NKE-DIVERGENCE: not in seam v3 (the host needs a declaration in
- * nke_seam.h).  The capture is over: every simulated application closes
- * its sockets, so filters see every socket end (sf_detach) before their
- * kexts stop.
+ * The capture is over: every simulated application closes its sockets, so
+ * filters see every socket end (sf_detach) before their kexts stop.  (Also
+ * declared here for a seam header that does not have it yet.)
  */
 NKE_KPI void NKS_apps_exit(void);
 
