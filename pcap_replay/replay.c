@@ -1343,6 +1343,8 @@ run_body(void)
 
 	set_phase(NKR_PH_TIMER, 0);
 	drain(o->o_drain_limit, R->clk_up + o->o_drain_horizon_ns);
+	/* The simulated applications exit: their sockets close (docs/sockets.md). */
+	NKS_apps_exit();
 	/* The clients' "at end" actions, then they close: a stop routine may
 	   ctl_deregister then. */
 	set_phase(NKR_PH_STOP, 0);

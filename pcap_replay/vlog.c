@@ -69,6 +69,8 @@ static const char *const hook_names[NKS_HOOK_MAX] = {
     [NKS_HOOK_CTL_SEND] = "ctl_send",
     [NKS_HOOK_CTL_SETOPT] = "ctl_setopt",
     [NKS_HOOK_CTL_GETOPT] = "ctl_getopt",
+    [NKS_HOOK_SOCKET] = "socket",
+    [NKS_HOOK_APP] = "app",
 };
 
 const char *

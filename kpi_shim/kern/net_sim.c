@@ -788,6 +788,7 @@ NKS_frame(const struct nks_frame *fr)
 	nke__net_drain(); /* work queued by timers since the last frame */
 	nke__cur_index = fr->fr_index;
 	nke__cur_ifp = ifp;
+	nke__cur_frame = fr;
 	if (fr->fr_dir == NKS_DIR_IN)
 		nke__netstats.ns_frames_in++;
 	else
@@ -806,6 +807,7 @@ NKS_frame(const struct nks_frame *fr)
 	if (proc)
 		nke__proc_reset_current();
 	nke__net_drain();
+	nke__cur_frame = NULL;
 	nke__cur_index = 0;
 	nke__cur_ifp = NULL;
 	nke__net_busy--;
@@ -839,11 +841,13 @@ nke__net_init(void)
 	nke__dlil_init();
 	nke__proto_init();
 	nke__reass_init();
+	nke__sock_init();
 }
 
 void
 nke__net_fini(void)
 {
+	nke__sock_fini();
 	nke__reass_fini();
 	nke__dlil_fini();
 	nke__ipf_fini();

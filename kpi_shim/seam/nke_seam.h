@@ -380,6 +380,14 @@ struct nks_netstats {
 };
 void NKS_netstats(struct nks_netstats *ns);
 
+/*
+ * The simulated applications exit (v3): every socket they still have open
+ * is closed as close() would (filters see the events, TCP sends what
+ * closing sends), then the stack's timers may finish them.  The host calls
+ * it once, after the capture and its drain, before the kexts stop.
+ */
+void NKS_apps_exit(void);
+
 /* ====================================================================
  * kern_control clients (v3): the host plays the user-space side.
  * ==================================================================== */
