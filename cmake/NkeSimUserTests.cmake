@@ -26,6 +26,8 @@
 #       GOLDEN <file>                     # required: the expected verdict log
 #                                         #   (.jsonl: JSON Lines, else text)
 #       [CONSOLE_GOLDEN <file>]           # the expected kext console output
+#       [FILE_GOLDEN <output> <file>...]  # pairs: an output ARGS names (e.g.
+#                                         #   --ctl NAME=tcplog.ctl), expected
 #       [ARGS <nke-replay argument>...]   # e.g. --local 10.0.0.1
 #       [EXIT <status>]                   # expected exit status (default 0)
 #       [LABELS <label>...])
@@ -34,8 +36,8 @@
 #     nke-replay -r CAPTURE --kext <kext>... --log <log> ARGS
 #   in its own scratch directory, ${CMAKE_CURRENT_BINARY_DIR}/nke_replay/<name>
 #   (where outputs named in ARGS land), and compares the verdict log (and
-#   the console, with CONSOLE_GOLDEN) with the golden files: a mismatch
-#   fails the test and prints a unified diff.  Running ctest with the
+#   the console, with CONSOLE_GOLDEN, and each FILE_GOLDEN output) with the
+#   golden files: a mismatch fails the test and prints a unified diff.  Running ctest with the
 #   environment variable NKE_UPDATE_GOLDEN=1 writes the golden files
 #   instead (creating them the first time): review the change, commit it.
 #   Relative CAPTURE and GOLDEN paths are relative to the calling
@@ -88,11 +90,16 @@ endfunction()
 
 function(nke_add_replay_test name)
     cmake_parse_arguments(PARSE_ARGV 1 T "" "CAPTURE;GOLDEN;CONSOLE_GOLDEN;EXIT"
-        "KEXT;ARGS;LABELS")
+        "KEXT;ARGS;LABELS;FILE_GOLDEN")
     set(_me "nke_add_replay_test(${name})")
     if(T_UNPARSED_ARGUMENTS)
         message(FATAL_ERROR "${_me}: unknown arguments: ${T_UNPARSED_ARGUMENTS} "
-            "(known: KEXT CAPTURE GOLDEN CONSOLE_GOLDEN ARGS EXIT LABELS)")
+            "(known: KEXT CAPTURE GOLDEN CONSOLE_GOLDEN FILE_GOLDEN ARGS EXIT LABELS)")
+    endif()
+    list(LENGTH T_FILE_GOLDEN _n)
+    math(EXPR _odd "${_n} % 2")
+    if(_odd)
+        message(FATAL_ERROR "${_me}: FILE_GOLDEN takes pairs: <output> <golden file>")
     endif()
     if(T_KEYWORDS_MISSING_VALUES)
         message(FATAL_ERROR "${_me}: no value given for ${T_KEYWORDS_MISSING_VALUES}")
@@ -140,6 +147,16 @@ function(nke_add_replay_test name)
             BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
         list(APPEND _args --console "${_out}/console.txt")
         list(APPEND _d "-DCONSOLE=${_out}/console.txt" "-DCONSOLE_GOLDEN=${_cg}")
+    endif()
+    set(_fg "")
+    while(T_FILE_GOLDEN)
+        list(POP_FRONT T_FILE_GOLDEN _o _g)
+        get_filename_component(_g "${_g}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+        list(APPEND _fg "${_out}/${_o}" "${_g}")
+    endwhile()
+    if(_fg)
+        list(JOIN _fg "|" _fg)
+        list(APPEND _d "-DFILE_GOLDENS=${_fg}")
     endif()
     list(APPEND _args ${T_ARGS})
     # The driver takes lists with "|" between items (a CTest command line

@@ -15,6 +15,8 @@
 #                   environment variable NKE_UPDATE_GOLDEN=1 the golden file
 #                   is rewritten instead; a mismatch prints a unified diff.
 #   CONSOLE_GOLDEN  expected console output (CONSOLE), the same way
+#   FILE_GOLDENS    "OUTPUT|GOLDEN|...": pairs, each output file compared
+#                   with its golden file the same way
 #   STDIN           file to feed on standard input
 #   STDOUT_REGEX    regexes stdout must match
 #   STDERR_REGEX    regexes stderr must match
@@ -42,7 +44,7 @@ function(_split var)
     set(${var} "${_l}" PARENT_SCOPE)
 endfunction()
 
-foreach(v ARGS ANNOTATE_REGEX STDOUT_REGEX STDERR_REGEX STDERR_NOT_REGEX CONSOLE_REGEX CONSOLE_NOT_REGEX LOG_REGEX
+foreach(v ARGS FILE_GOLDENS ANNOTATE_REGEX STDOUT_REGEX STDERR_REGEX STDERR_NOT_REGEX CONSOLE_REGEX CONSOLE_NOT_REGEX LOG_REGEX
         IDENTITY SAME_COUNT EXPECT_COUNT REPEAT COUNT_MATCH)
     _split(${v})
 endforeach()
@@ -187,6 +189,11 @@ endif()
 if(DEFINED CONSOLE_GOLDEN)
     _golden("${CONSOLE_GOLDEN}" "${CONSOLE}" "console output")
 endif()
+while(FILE_GOLDENS)
+    list(POP_FRONT FILE_GOLDENS _actual _expected)
+    get_filename_component(_what "${_actual}" NAME)
+    _golden("${_expected}" "${_actual}" "${_what}")
+endwhile()
 
 if(ANNOTATE_REGEX)
     execute_process(COMMAND "${PCAPCMP}" --comments "${OUT_DIR}/${ANNOTATE}"

@@ -16,11 +16,14 @@ mkdir -p "$out"
 # The example kexts of filters/ (docs/examples.md), in load order: an
 # interface filter that counts frames, an IP firewall that drops inbound
 # connection attempts to ports 23 and 80, a rewriter that changes
-# "Mozilla/5.0" into "Mozilla/4.0" in payloads, and a filter that holds every
-# IP packet for 50 ms.  IP filters run newest first: the delay filter holds
-# each packet, then re-injects it past itself (the skip rule) to the
-# rewriter and the firewall.
-names=(framelog firewall rewriter delay)
+# "Mozilla/5.0" into "Mozilla/4.0" in payloads, and a socket filter that
+# logs each TCP connection to its kernel control (nke-replay plays the
+# control's client) and holds every piece of stream data for 10 ms.  (The
+# fifth example, delay, holds every IP packet for 50 ms: replay it on its
+# own, `nke-replay -r CAPTURE --kext $build/kexts/delay.nke.so`; with a
+# socket filter in an open-loop replay it makes the capture's replies
+# precede the requests they answer.)
+names=(framelog firewall rewriter tcplog)
 kexts=()
 for k in "${names[@]}"; do
 	[ -f "$build/kexts/$k.nke.so" ] || { echo "demo.sh: $build/kexts/$k.nke.so is missing (build first)" >&2; exit 2; }
@@ -32,19 +35,31 @@ echo >&2
 set +e
 "$build/pcap_replay/nke-replay" -r "$capture" "${kexts[@]}" \
 	-w "$out/out.pcapng" --annotate "$out/annotated.pcapng" \
-	--log "$out/verdicts.log" --console "$out/console.log" "$@"
+	--log "$out/verdicts.log" --console "$out/console.log" \
+	--ctl "com.nkesim.example.tcplog=$out/tcplog.ctl" "$@"
 rc=$?
 set -e
 echo >&2
 if [ -f "$out/verdicts.log" ]; then
 	echo "what the kexts did (from $out/verdicts.log):" >&2
 	printf '  %-42s %s\n' "filter at hook" "verdicts" >&2
-	awk '$3 != "-" && $5 != "-" && $4 ~ /^(iff|ipf|sf)_/ {
+	awk '$5 != "-" && $4 ~ /^(iff_input|iff_output|ipf_input|ipf_output|sf_data_in|sf_data_out)$/ {
 		v = $7; sub(/:.*/, "", v); n[$6 " at " $4 " " v]++
 	} END { for (k in n) print k, n[k] }' "$out/verdicts.log" | sort |
 		awk '{ printf "  %-42s %s %s\n", $1 " " $2 " " $3, $4, $5 }' >&2
 	echo "  dropped packets:" >&2
 	grep ' drop:' "$out/verdicts.log" | grep -v ' stack ' | head -n 5 | sed 's/^/    /' >&2 || true
+fi
+if [ -f "$out/tcplog.ctl" ]; then
+	# The client's file is a hex dump of each message: the records are text.
+	echo "TCP connections, as tcplog's control client received them ($out/tcplog.ctl):" >&2
+	awk 'BEGIN { for (i = 0; i < 256; i++) hex[sprintf("%02x", i)] = i }
+	/^#?[0-9a-z]+ recv / { if (line != "") print "  " line; line = "" }
+	/^  [0-9a-f][0-9a-f][0-9a-f][0-9a-f]  / {
+		for (i = 2; i <= NF && $i !~ /^\|/; i++)
+			if ($i in hex && hex[$i] != 10) line = line sprintf("%c", hex[$i])
+	}
+	END { if (line != "") print "  " line }' "$out/tcplog.ctl" >&2
 fi
 if [ -f "$out/console.log" ]; then
 	echo "kext console ($out/console.log):" >&2
@@ -56,4 +71,5 @@ echo "  out.pcapng        what left the simulated host (open it in Wireshark)" >
 echo "  annotated.pcapng  every packet, with a comment naming its verdicts" >&2
 echo "  verdicts.log      one line per filter verdict (docs/log-format.md)" >&2
 echo "  console.log       what the kexts printed" >&2
+echo "  tcplog.ctl        what tcplog's control client received (docs/kern_control.md)" >&2
 exit $rc

@@ -157,6 +157,21 @@ nkt_find_verdict(u_int64_t index, u_int32_t hook, const char *filter)
 	return NULL;
 }
 
+unsigned
+nkt_count_results(u_int64_t index, u_int32_t hook, const char *filter, int result)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < nkt_nverdicts; i++) {
+		const struct nkt_verdict *v = &nkt_verdicts[i];
+
+		if ((index == 0 || v->v.vd_index == index) && (hook == 0 || v->v.vd_hook == hook) &&
+		    (filter == NULL || strcmp(v->filter, filter) == 0) && v->v.vd_result == result)
+			n++;
+	}
+	return n;
+}
+
 const struct nkt_verdict *
 nkt_stack_verdict(const char *why)
 {
@@ -372,6 +387,14 @@ nkt_drain(unsigned limit)
 		n++;
 	}
 	return n;
+}
+
+void
+nkt_apps_exit(void)
+{
+	NKS_apps_exit();
+	/* What that queued for the socket cleanup thread runs when the clock moves. */
+	nkt_advance_ns(0);
 }
 
 /* --- The kext under test ------------------------------------------------------------ */

@@ -257,6 +257,14 @@ void nkt_advance_ms(u_int64_t ms);
  */
 unsigned nkt_drain(unsigned limit);
 
+/*
+ * The end of a capture: every simulated application exits, closing the
+ * sockets it still has (socket filters see the closing events and, as the
+ * sockets are freed, sf_detach).  nke-replay does this after the last
+ * record, before it stops the kexts.
+ */
+void nkt_apps_exit(void);
+
 /* --- The kext under test --------------------------------------------------- */
 
 /*
@@ -323,6 +331,12 @@ unsigned nkt_count_verdicts(u_int32_t hook, const char *filter);
  * `filter` (NULL: any), or NULL.
  */
 const struct nkt_verdict *nkt_find_verdict(u_int64_t index, u_int32_t hook, const char *filter);
+/*
+ * Number of verdicts for record `index` (0: any) at `hook` (0: any) by
+ * `filter` (NULL: any) that returned `result`: a packet kept and later
+ * re-injected has both a "kept" and a "pass" verdict for its record.
+ */
+unsigned nkt_count_results(u_int64_t index, u_int32_t hook, const char *filter, int result);
 /* The last drop by the stack itself whose reason is `why`, or NULL. */
 const struct nkt_verdict *nkt_stack_verdict(const char *why);
 /* Number of emissions in direction dir (0: both). */
@@ -409,7 +423,10 @@ u_int32_t nkt_mbuf_flatten(mbuf_t m, u_int8_t *buf, u_int32_t max);
 
 /* --- Assertions --------------------------------------------------------------- */
 
-/* The last verdict of `filter` at `hook` for record `index` returned `result`. */
+/*
+ * The last verdict of `filter` (NULL: any) at `hook` for record `index`
+ * returned `result` (see nkt_count_results for packets that came back).
+ */
 #define KT_ASSERT_VERDICT(index, hook, filter, result)                                     \
 	NKT_assert_verdict((index), (hook), (filter), (result), __FILE__, __LINE__)
 /* Record `index` left (or did not leave) the host in direction dir (0: any). */
