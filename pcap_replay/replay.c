@@ -1004,7 +1004,7 @@ ctl_check(void)
 {
 	struct nks_ctl_info ci;
 	struct nks_event ev;
-	char msg[256];
+	char msg[512];
 	unsigned i;
 
 	set_phase(NKR_PH_STOP, 0);
