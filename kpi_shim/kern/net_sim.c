@@ -795,8 +795,15 @@ NKS_frame(const struct nks_frame *fr)
 		nke__netstats.ns_frames_out++;
 	if ((fr->fr_flags & NKS_FRAME_TRUNCATED) || fr->fr_wirelen > fr->fr_caplen)
 		nke__netstats.ns_truncated++;
-	if (fr->fr_dir == NKS_DIR_OUT && fr->fr_pid >= 0) {
-		nke__proc_set_current(fr->fr_pid, 0, fr->fr_comm != NULL ? fr->fr_comm : "", 0, 0);
+	/*
+	 * An outbound packet is sent by an application (XNU runs the output
+	 * path in the sending thread): the capture's process, or the default
+	 * application.  Inbound work runs as the kernel (the input thread).
+	 */
+	if (fr->fr_dir == NKS_DIR_OUT) {
+		nke__proc_set_current(fr->fr_pid >= 0 ? fr->fr_pid : NKE_APP_PID, 1,
+		    fr->fr_comm != NULL ? fr->fr_comm : fr->fr_pid >= 0 ? "" : NKE_APP_COMM,
+		    fr->fr_uid >= 0 ? (uid_t)fr->fr_uid : NKE_APP_UID, NKE_APP_GID);
 		proc = 1;
 	}
 	/* lo0 traffic leaves and comes back: the output path, then re-input. */

@@ -121,6 +121,15 @@ void nke__proc_set_current(pid_t pid, pid_t ppid, const char *name, uid_t uid, g
 void nke__proc_reset_current(void);
 
 /*
+ * The simulated application a packet or socket belongs to when the capture
+ * (PKTAP, pcapng) and --proc say nothing (docs/sockets.md).
+ */
+#define NKE_APP_PID 1000
+#define NKE_APP_COMM "nke-app"
+#define NKE_APP_UID 501
+#define NKE_APP_GID 20
+
+/*
  * The kext registry (kern_kext.c).  Kexts are known by their load tag
  * (1, 2, ... in start order; 0 is the kernel itself).
  *

@@ -44,12 +44,6 @@
 #define NKE_UDP_RCVBUF       786896              /* udp_recvspace */
 #define NKE_SO_HDRSAVE       256                 /* header bytes kept aside (UDP out) */
 
-/* The process a socket belongs to when the capture does not say (docs/sockets.md). */
-#define NKE_APP_PID  1000
-#define NKE_APP_COMM "nke-app"
-#define NKE_APP_UID  501
-#define NKE_APP_GID  20
-
 /* --- Socket filters ------------------------------------------------------------ */
 
 /* Protocol switch entries a filter can be registered on. */

@@ -15,6 +15,8 @@
 #include <mach/kmod.h>
 #include <kern/locks.h>
 #include <libkern/OSKextLib.h>
+#include <sys/proc.h>
+#include <sys/kauth.h>
 
 #include "pkt_testutil.h"
 
@@ -295,6 +297,76 @@ test_captured_v6_output_state(void)
 	KT_ASSERT_EQ(ipf_remove(ref), 0);
 }
 
+/* --- The process the output path runs for -------------------------------- */
+
+static pid_t seen_pid = -2;
+static uid_t seen_uid = 12345;
+static char seen_name[32];
+
+static errno_t
+proc_out(void *cookie, mbuf_t *data, ipf_pktopts_t opts)
+{
+	(void)cookie;
+	(void)data;
+	(void)opts;
+	seen_pid = proc_selfpid();
+	seen_uid = kauth_getuid();
+	proc_selfname(seen_name, sizeof(seen_name));
+	return 0;
+}
+
+static errno_t
+proc_in(void *cookie, mbuf_t *data, int off, u_int8_t proto)
+{
+	(void)cookie;
+	(void)data;
+	(void)off;
+	(void)proto;
+	seen_pid = proc_selfpid();
+	proc_selfname(seen_name, sizeof(seen_name));
+	return 0;
+}
+
+static void
+test_output_runs_as_the_sending_process(void)
+{
+	u_int32_t idx = pt_attach_en("en0", 0, 0);
+	struct ipf_filter f;
+	ipfilter_t ref;
+	struct pt_pkt p;
+
+	memset(&f, 0, sizeof(f));
+	f.name = "proc";
+	f.ipf_output = proc_out;
+	f.ipf_input = proc_in;
+	KT_ASSERT_EQ(ipf_addv4(&f, &ref), 0);
+
+	/* The capture says nothing: the default application (docs/sockets.md). */
+	pt_eth(&p, 0, 0x0800, 0, NULL);
+	pt_ip4(&p, pt_ip_host, pt_ip_peer, 17, 1, 0, 0, "x", 1);
+	pt_feed(idx, NKS_DIR_OUT, &p);
+	KT_ASSERT_EQ(seen_pid, NKE_APP_PID);
+	KT_ASSERT_EQ(seen_uid, NKE_APP_UID);
+	KT_ASSERT_STR_EQ(seen_name, NKE_APP_COMM);
+
+	/* The capture (or --proc) names it. */
+	nkt_set_proc(4242, "curl", 77);
+	pt_feed(idx, NKS_DIR_OUT, &p);
+	KT_ASSERT_EQ(seen_pid, 4242);
+	KT_ASSERT_EQ(seen_uid, 77);
+	KT_ASSERT_STR_EQ(seen_name, "curl");
+
+	/* Inbound work runs on the input thread, as the kernel. */
+	pt_eth(&p, 1, 0x0800, 0, NULL);
+	pt_ip4(&p, pt_ip_peer, pt_ip_host, 17, 2, 0, 0, "y", 1);
+	pt_feed(idx, NKS_DIR_IN, &p);
+	KT_ASSERT_EQ(seen_pid, 0);
+	KT_ASSERT_STR_EQ(seen_name, "kernel_task");
+	nkt_set_proc(-1, NULL, -1);
+	KT_ASSERT_EQ(ipf_remove(ref), 0);
+}
+
 NKT_CASES(NKT_CASE(test_verdict_fields_and_kext), NKT_CASE(test_netstats_and_frame_checks),
           NKT_CASE(test_kev), NKT_CASE(test_proto_input_inject),
-          NKT_CASE(test_captured_v6_output_state));
+          NKT_CASE(test_captured_v6_output_state),
+          NKT_CASE(test_output_runs_as_the_sending_process));
