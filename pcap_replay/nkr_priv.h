@@ -113,6 +113,8 @@ struct nkr__rec {
 	uint32_t r_wirelen;
 	uint32_t r_dir;		/* from epb_flags/pack_flags, or 0 */
 	const uint8_t *r_data;
+	int32_t r_pid;		/* Apple pcapng process information, or -1 */
+	char r_comm[20];	/* its name, or "" (a copy: records outlive blocks) */
 };
 
 /* A decoded frame (see nkr__decode). */
@@ -138,6 +140,15 @@ struct nkr__ng {
 	unsigned ng_nif, ng_ifcap;
 	int64_t ng_last_ts;	/* for simple packet blocks, which have none */
 	uint64_t ng_nsections;
+	/* Apple's process information blocks of the current section. */
+	struct nkr__pib *ng_pibs;
+	unsigned ng_npib, ng_pibcap;
+};
+
+/* One Apple process information block (pid and name). */
+struct nkr__pib {
+	int32_t p_pid;
+	char p_comm[20];
 };
 
 /* A simulated interface and what the heuristics know about it. */

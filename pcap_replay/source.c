@@ -624,6 +624,7 @@ read_libpcap(struct nkr_source *src, struct nkr__rec *r)
 		src->sr_nrec++;
 		memset(r, 0, sizeof(*r));
 		r->r_index = src->sr_nrec;
+		r->r_pid = -1;
 		/* tv_usec holds nanoseconds (opened with nanosecond precision). */
 		r->r_time_ns = (int64_t)((uint64_t)(int64_t)h->ts.tv_sec * 1000000000u +
 		                         (uint64_t)h->ts.tv_usec);

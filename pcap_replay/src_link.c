@@ -430,7 +430,8 @@ nkr__decode(struct nkr_source *src, const struct nkr__rec *r, struct nkr__dec *d
 	int sif = nkr__capif_srcif(src, ci);
 
 	memset(d, 0, sizeof(*d));
-	d->d_pid = -1;
+	d->d_pid = r->r_pid;
+	memcpy(d->d_comm, r->r_comm, sizeof(d->d_comm));
 	d->d_dir = r->r_dir;
 	d->d_rule = NKR_RULE_EPB;
 	if (sif < 0 && ci->ci_linktype != NKR_LT_PKTAP)

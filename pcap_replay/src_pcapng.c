@@ -30,6 +30,15 @@
 #define BT_PB            2u /* obsolete packet block */
 #define BT_SPB           3u
 #define BT_EPB           6u
+/* Apple's (experimental, in Apple's libpcap) process information block:
+   a 32-bit pid, then options 2 (name) and 3 (path).  Enhanced packet
+   blocks name theirs with option 0x8001 (index within the section) and
+   0x8003 (the "effective" process, which wins when present). */
+#define BT_PIB           0x80000001u
+#define PIB_NAME         2
+#define EPB_PIB_INDEX    0x8001
+#define EPB_E_PIB_INDEX  0x8003
+#define NKR_MAX_PIBS     65536
 #define BYTE_ORDER_MAGIC 0x1a2b3c4du
 
 #define OPT_ENDOFOPT 0
@@ -197,8 +206,9 @@ do_shb(struct nkr_source *src, uint32_t len, unsigned long long off)
 		return nkr__err(src,
 		                "pcapng block at offset %llu: unsupported pcapng version %u.%u",
 		                off, major, minor);
-	/* A new section: interface ids start again. */
+	/* A new section: interface ids and process blocks start again. */
 	ng->ng_nif = 0;
+	ng->ng_npib = 0;
 	ng->ng_nsections++;
 	return 0;
 }
@@ -333,21 +343,80 @@ flags_dir(uint32_t flags)
 	}
 }
 
-/* Direction from the epb_flags (pack_flags) option in [p, end). */
+/*
+ * Direction from the epb_flags (pack_flags) option in [p, end), and the
+ * packet's process from Apple's process-block index options.
+ */
 static int
-pkt_opts(struct nkr_source *src, const uint8_t *p, const uint8_t *end, uint32_t *dir,
+pkt_opts(struct nkr_source *src, const uint8_t *p, const uint8_t *end, struct nkr__rec *r,
          unsigned long long off)
 {
+	struct nkr__ng *ng = &src->sr_ng;
 	const uint8_t *val = NULL;
+	uint16_t code, olen;
+	uint32_t pib = UINT32_MAX, epib = UINT32_MAX;
+	int rc;
+
+	r->r_dir = 0;
+	while ((rc = opt_next(src, &p, end, &code, &olen, &val, off)) == 1) {
+		if (code == EPB_FLAGS && olen >= 4)
+			r->r_dir = flags_dir(g32(ng, val));
+		else if (code == EPB_PIB_INDEX && olen >= 4)
+			pib = g32(ng, val);
+		else if (code == EPB_E_PIB_INDEX && olen >= 4)
+			epib = g32(ng, val);
+	}
+	if (epib != UINT32_MAX)
+		pib = epib;
+	/* An index to a block the section does not have is ignored. */
+	if (pib < ng->ng_npib) {
+		r->r_pid = ng->ng_pibs[pib].p_pid;
+		memcpy(r->r_comm, ng->ng_pibs[pib].p_comm, sizeof(r->r_comm));
+	}
+	return rc;
+}
+
+static int
+do_pib(struct nkr_source *src, uint32_t len, unsigned long long off)
+{
+	struct nkr__ng *ng = &src->sr_ng;
+	const uint8_t *p, *end, *val = NULL;
+	struct nkr__pib *pb;
 	uint16_t code, olen;
 	int rc;
 
-	*dir = 0;
-	while ((rc = opt_next(src, &p, end, &code, &olen, &val, off)) == 1) {
-		if (code == EPB_FLAGS && olen >= 4)
-			*dir = flags_dir(g32(&src->sr_ng, val));
+	if (len < 16)
+		return nkr__err(src, "pcapng block at offset %llu: process block too short (%u bytes)",
+		                off, len);
+	if (ng->ng_npib == ng->ng_pibcap) {
+		unsigned cap = ng->ng_pibcap != 0 ? ng->ng_pibcap * 2 : 16;
+		struct nkr__pib *n;
+
+		if (ng->ng_npib >= NKR_MAX_PIBS)
+			return nkr__err(src,
+			                "pcapng block at offset %llu: more than %u process blocks "
+			                "in one section",
+			                off, NKR_MAX_PIBS);
+		n = realloc(ng->ng_pibs, cap * sizeof(*n));
+		if (n == NULL)
+			return nkr__err(src, "out of memory");
+		ng->ng_pibs = n;
+		ng->ng_pibcap = cap;
 	}
-	return rc;
+	pb = &ng->ng_pibs[ng->ng_npib++];
+	pb->p_pid = (int32_t)g32(ng, ng->ng_buf + 8);
+	pb->p_comm[0] = '\0';
+	p = ng->ng_buf + 12;
+	end = ng->ng_buf + len - 4;
+	while ((rc = opt_next(src, &p, end, &code, &olen, &val, off)) == 1) {
+		if (code == PIB_NAME && olen > 0) {
+			size_t n = olen < sizeof(pb->p_comm) - 1 ? olen : sizeof(pb->p_comm) - 1;
+
+			memcpy(pb->p_comm, val, n);
+			pb->p_comm[n] = '\0';
+		}
+	}
+	return rc < 0 ? -1 : 0;
 }
 
 /* The interface a packet names exists, in a link type we simulate. */
@@ -395,7 +464,7 @@ do_pkt(struct nkr_source *src, uint32_t type, uint32_t len, unsigned long long o
 	padded = (caplen + 3) & ~3u;
 	if (padded > avail)
 		padded = avail;
-	if (pkt_opts(src, b + 28 + padded, b + len - 4, &r->r_dir, off) < 0)
+	if (pkt_opts(src, b + 28 + padded, b + len - 4, r, off) < 0)
 		return -1;
 	r->r_capif = ng->ng_ifmap[ifid];
 	ci = &src->sr_capifs[r->r_capif];
@@ -465,11 +534,16 @@ nkr__ng_next(struct nkr_source *src, struct nkr__rec *r)
 			src->sr_nrec++;
 			memset(r, 0, sizeof(*r));
 			r->r_index = src->sr_nrec;
+			r->r_pid = -1;
 			if (type == BT_SPB)
 				rc = do_spb(src, len, r);
 			else
 				rc = do_pkt(src, type, len, start, r);
 			return rc;
+		case BT_PIB:
+			if (do_pib(src, len, start) < 0)
+				return -1;
+			break;
 		default:
 			/* Name resolution, statistics, decryption secrets,
 			   custom and unknown blocks: nothing for us. */
@@ -498,6 +572,7 @@ nkr__ng_close(struct nkr_source *src)
 {
 	free(src->sr_ng.ng_buf);
 	free(src->sr_ng.ng_ifmap);
+	free(src->sr_ng.ng_pibs);
 	src->sr_ng.ng_buf = NULL;
 	src->sr_ng.ng_ifmap = NULL;
 }

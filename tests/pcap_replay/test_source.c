@@ -966,6 +966,89 @@ test_pktap_generated(void **state)
 	cg_free(&b);
 }
 
+/* Apple's pcapng process blocks: packets name their process by index. */
+static void
+test_pcapng_process_blocks(void **state)
+{
+	struct nkr_source_opts o = defopts();
+	uint8_t ip[100], eth[200];
+	struct cg_buf b;
+	struct cg_run r;
+	size_t n, ne, blk;
+	uint32_t v;
+
+	(void)state;
+	n = pkt_a2b(ip, 0, 0x02);
+	ne = cg_eth(eth, "00:00:00:00:00:02", "00:00:00:00:00:01", 0x0800, ip, n);
+	cg_init(&b, 0);
+	cg_shb(&b);
+	cg_idb(&b, 1, 65535, "en0", -1);
+	/* Process blocks 0 (pid 123 "Safari") and 1 (pid 456 "curl"). */
+	blk = cg_block_begin(&b, 0x80000001u);
+	cg_u32(&b, 123);
+	cg_opt(&b, 2, "Safari", 6);
+	cg_opt_end(&b);
+	cg_block_end(&b, blk);
+	blk = cg_block_begin(&b, 0x80000001u);
+	cg_u32(&b, 456);
+	cg_opt(&b, 2, "curl", 4);
+	cg_opt_end(&b);
+	cg_block_end(&b, blk);
+	/* Packet 1 names block 1; packet 2 block 0 as process and block 1 as
+	   the effective one (which wins); packet 3 an index out of range;
+	   packet 4 none. */
+	blk = cg_block_begin(&b, 6);
+	cg_u32(&b, 0);
+	cg_u32(&b, 0);
+	cg_u32(&b, 1);
+	cg_u32(&b, (uint32_t)ne);
+	cg_u32(&b, (uint32_t)ne);
+	cg_bytes(&b, eth, ne);
+	cg_pad4(&b);
+	v = 1;
+	cg_opt(&b, 0x8001, &v, 4);
+	cg_opt_end(&b);
+	cg_block_end(&b, blk);
+	blk = cg_block_begin(&b, 6);
+	cg_u32(&b, 0);
+	cg_u32(&b, 0);
+	cg_u32(&b, 2);
+	cg_u32(&b, (uint32_t)ne);
+	cg_u32(&b, (uint32_t)ne);
+	cg_bytes(&b, eth, ne);
+	cg_pad4(&b);
+	v = 0;
+	cg_opt(&b, 0x8001, &v, 4);
+	v = 1;
+	cg_opt(&b, 0x8003, &v, 4);
+	cg_opt_end(&b);
+	cg_block_end(&b, blk);
+	blk = cg_block_begin(&b, 6);
+	cg_u32(&b, 0);
+	cg_u32(&b, 0);
+	cg_u32(&b, 3);
+	cg_u32(&b, (uint32_t)ne);
+	cg_u32(&b, (uint32_t)ne);
+	cg_bytes(&b, eth, ne);
+	cg_pad4(&b);
+	v = 7;
+	cg_opt(&b, 0x8001, &v, 4);
+	cg_opt_end(&b);
+	cg_block_end(&b, blk);
+	cg_epb(&b, 0, 4, eth, (uint32_t)ne, (uint32_t)ne, -1);
+	assert_true(cg_read_buf(&b, &o, &r));
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.n, 4);
+	assert_int_equal(r.fr[0].f.f_fr.fr_pid, 456);
+	assert_string_equal(r.fr[0].f.f_fr.fr_comm, "curl");
+	assert_int_equal(r.fr[1].f.f_fr.fr_pid, 456);
+	assert_int_equal(r.fr[2].f.f_fr.fr_pid, -1);
+	assert_null(r.fr[2].f.f_fr.fr_comm);
+	assert_int_equal(r.fr[3].f.f_fr.fr_pid, -1);
+	cg_run_free(&r);
+	cg_free(&b);
+}
+
 static void
 test_pktap_v2_header(void **state)
 {
@@ -1290,6 +1373,7 @@ main(void)
 	    cmocka_unit_test(test_pcapng_epb_flags_and_options),
 	    cmocka_unit_test(test_pcapng_sections_spb_pb),
 	    cmocka_unit_test(test_pktap_generated),
+	    cmocka_unit_test(test_pcapng_process_blocks),
 	    cmocka_unit_test(test_pktap_v2_header),
 	    cmocka_unit_test(test_heuristic_tie_breaks),
 	    cmocka_unit_test(test_offload_detection),
