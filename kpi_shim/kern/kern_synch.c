@@ -569,8 +569,6 @@ nke__synch_init(void)
 	idle_hook = NULL;
 	idle_hook_arg = NULL;
 	nke__curthread = nke__thread_new(NKE_TH_MAIN, "main");
-	/* The controls and clients that may answer a sleep start afresh too. */
-	nke__ctl_reset(0);
 }
 
 void
@@ -580,5 +578,4 @@ nke__synch_fini(void)
 	memset(waiters, 0, sizeof(waiters));
 	nke__curthread = NULL;
 	idle_hook = NULL;
-	nke__ctl_reset(1);
 }

@@ -20,6 +20,7 @@
 #include <libkern/OSKextLib.h>
 
 #include "net_internal.h"
+#include "nke_ctl.h"
 
 struct nks_netstats nke__netstats;
 u_int64_t nke__cur_index;
@@ -849,11 +850,13 @@ nke__net_init(void)
 	nke__proto_init();
 	nke__reass_init();
 	nke__sock_init();
+	nke__ctl_reset(0);
 }
 
 void
 nke__net_fini(void)
 {
+	nke__ctl_reset(1);
 	nke__sock_fini();
 	nke__reass_fini();
 	nke__dlil_fini();

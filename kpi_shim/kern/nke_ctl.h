@@ -11,9 +11,10 @@
 #define NKE_CTL_H_
 
 /*
- * Forget every control and client (start and end of a run).  At the end
- * (fini set) host buffers are given back; queued mbufs are not touched (the
- * mbuf pools are gone by then, and take them along).  Never blocks.
+ * Forget every control and client (start and end of a run, from
+ * nke__net_init/nke__net_fini).  At the end (fini set) host buffers are
+ * given back; queued mbufs are not touched (the mbuf pools, released next,
+ * take them along).  Never blocks.
  */
 void nke__ctl_reset(int fini);
 
