@@ -164,6 +164,9 @@ struct nkr__sif {
 	uint32_t s_l4_checked, s_l4_pseudo, s_l4_bad;
 	uint32_t s_offload_detected;
 	uint32_t s_max_l3;	/* largest IP packet (by its header) seen */
+	/* inbound unicast frames to local addresses, and those of them
+	   addressed to another MAC than the interface's (a tap capture) */
+	uint32_t s_in_local, s_in_othermac;
 };
 
 struct nkr__local {

@@ -1156,6 +1156,12 @@ nkr_source_interface_summary(const struct nkr_source *csrc)
 			sb_printf(&sb, ", MAC ");
 			sb_mac(&sb, s->s_pub.si_spec.is_lladdr);
 		}
+		if (s->s_pub.si_spec.is_flags & NKS_IFSPEC_ANYMAC)
+			sb_printf(&sb,
+			          ", any destination MAC accepted (%u of %u inbound frames to a "
+			          "local address were sent to other MACs: a capture taken off "
+			          "the host)",
+			          s->s_in_othermac, s->s_in_local);
 		if (s->s_pub.si_spec.is_mtu != 0)
 			sb_printf(&sb, ", MTU %u", s->s_pub.si_spec.is_mtu);
 		sb_printf(&sb, ")");

@@ -779,6 +779,12 @@ nkr__analyse(struct nkr_source *src)
 				sif_addaddr(s, p.p_family, p.p_src);
 		} else if (is_any_local(src, p.p_family, p.p_dst)) {
 			sif_addaddr(s, p.p_family, p.p_dst);
+			if (s->s_pub.si_spec.is_type == NKS_IFT_ETHER && p.p_dmac != NULL &&
+			    mac_unicast(p.p_dmac) && nkr__addr_unicast(p.p_family, p.p_dst)) {
+				s->s_in_local++;
+				if (memcmp(p.p_dmac, s->s_mac, 6) != 0)
+					s->s_in_othermac++;
+			}
 		}
 		off = (uint32_t)(p.p_ip - d.d_data);
 		l3 = p.p_iplen;
@@ -823,6 +829,15 @@ nkr__analyse(struct nkr_source *src)
 		}
 		if (s->s_pub.si_spec.is_type == NKS_IFT_ETHER)
 			memcpy(s->s_pub.si_spec.is_lladdr, s->s_mac, 6);
+		/*
+		 * Frames for our addresses that were addressed to another MAC:
+		 * the capture was taken off the host (a tap, a router port), and
+		 * the host would never have received them.  Replaying is the
+		 * point, so the interface takes them (unless the user named the
+		 * host's MAC, which then means what it says).
+		 */
+		if (s->s_in_othermac != 0 && s->s_mac_how != NKR_HOW_OPT)
+			s->s_pub.si_spec.is_flags |= NKS_IFSPEC_ANYMAC;
 		if (s->s_pub.si_spec.is_type != NKS_IFT_LOOPBACK && s->s_max_l3 > 1500)
 			s->s_pub.si_spec.is_mtu = s->s_max_l3 <= 65535 ? s->s_max_l3 : 65535;
 	}

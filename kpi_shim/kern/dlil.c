@@ -357,8 +357,12 @@ ether_demux(struct __ifnet **ifpp, struct __mbuf **mp, char **framep, struct nke
 
 		m->m_flags |= memcmp(eh, bcast, 6) == 0 ? M_BCAST : M_MCAST;
 
-	} else if (ifp->if_haslladdr && memcmp(eh, ifp->if_lladdr, 6) != 0) {
-		/* NKE-DIVERGENCE: with its MAC unknown (zero) an interface is never promiscuous. */
+	} else if (ifp->if_haslladdr && !ifp->if_anymac && memcmp(eh, ifp->if_lladdr, 6) != 0) {
+		/*
+		 * NKE-DIVERGENCE: with its MAC unknown (zero), or for a capture
+		 * taken off the host (NKS_IFSPEC_ANYMAC), an interface is never
+		 * promiscuous.
+		 */
 		m->m_flags |= M_PROMISC;
 	}
 	if (is_vlan_tpid(type) && !NKE_IS_VLAN(ifp)) {

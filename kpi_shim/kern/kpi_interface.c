@@ -319,6 +319,7 @@ nke__vlan_ifnet(struct __ifnet *parent, const u_int8_t *tags, u_int32_t ntags)
 	ifp->if_type = IFT_L2VLAN;
 	ifp->if_offload = parent->if_offload;
 	ifp->if_haslladdr = parent->if_haslladdr;
+	ifp->if_anymac = parent->if_anymac;
 	ifp->if_parent = parent;
 	ifp->if_ntags = ntags;
 	memcpy(ifp->if_tags, tags, 4 * ntags);
@@ -387,6 +388,7 @@ NKS_ifnet_attach(const struct nks_ifspec *spec, nks_u32 *ifindex)
 	                     spec->is_offload, &ifp);
 	if (error != 0)
 		return error;
+	ifp->if_anymac = (spec->is_flags & NKS_IFSPEC_ANYMAC) != 0;
 	for (i = 0; i < spec->is_naddrs; i++)
 		if (ifa_add_inet(ifp, &spec->is_addrs[i]) != 0)
 			return ENOMEM; /* the interface stays, with the addresses made so far */

@@ -166,7 +166,8 @@ struct __ifnet {
 	u_int8_t if_addrlen;
 	u_int8_t if_haslladdr;
 	u_int16_t if_flags; /* IFF_* */
-	u_int16_t if_pad0;
+	u_int8_t if_anymac; /* NKS_IFSPEC_ANYMAC: no frame is promiscuous */
+	u_int8_t if_pad0;
 	u_int32_t if_mtu;
 	u_int32_t if_metric;
 	u_int64_t if_baudrate;

@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define NKS_SEAM_VERSION 4
+#define NKS_SEAM_VERSION 5
 
 typedef __INT8_TYPE__ nks_i8;
 typedef __UINT8_TYPE__ nks_u8;
@@ -213,7 +213,15 @@ struct nks_ifspec {
 	nks_u32 is_offload;	/* NKS_OFFLOAD_* */
 	nks_u32 is_naddrs;
 	const struct nks_ifaddr *is_addrs;	/* copied */
+	nks_u32 is_flags;	/* (v5) NKS_IFSPEC_* */
 };
+
+/*
+ * (v5) The capture was taken off the host (a tap, a router port): frames for
+ * the host's addresses carry other destination MACs.  The interface takes
+ * every unicast frame as its own instead of marking it promiscuous.
+ */
+#define NKS_IFSPEC_ANYMAC 0x1
 
 /*
  * Attach a simulated interface; *ifindex receives its index (1-based, as

@@ -966,6 +966,46 @@ test_pktap_generated(void **state)
 	cg_free(&b);
 }
 
+/*
+ * Frames for the local address that were sent to another MAC: a capture
+ * taken off the host.  The interface then accepts any destination MAC,
+ * unless --local-mac names the host's.
+ */
+static void
+test_capture_off_the_host(void **state)
+{
+	struct nkr_source_opts o = defopts();
+	uint8_t ip[100], eth[200];
+	struct cg_buf b;
+	struct cg_run r;
+	size_t n, ne;
+
+	(void)state;
+	cg_init(&b, 0);
+	cg_pcap_hdr(&b, 0xa1b2c3d4, 1, 65535);
+	/* out: host 10.0.0.2 (MAC :01) to the peer's router (MAC :02) */
+	n = cg_pkt(ip, 0, "10.0.0.2", "10.9.9.9", 6, 40000, 80, 0x02, NULL, 0);
+	ne = cg_eth(eth, "00:00:00:00:00:02", "00:00:00:00:00:01", 0x0800, ip, n);
+	cg_pcap_rec(&b, 1, 0, eth, (uint32_t)ne, (uint32_t)ne);
+	/* in: the reply reached the tap addressed to a virtual router MAC */
+	n = cg_pkt(ip, 0, "10.9.9.9", "10.0.0.2", 6, 80, 40000, 0x12, NULL, 0);
+	ne = cg_eth(eth, "00:00:0c:07:ac:00", "00:00:00:00:00:02", 0x0800, ip, n);
+	cg_pcap_rec(&b, 2, 0, eth, (uint32_t)ne, (uint32_t)ne);
+	assert_true(cg_read_buf(&b, &o, &r));
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.fr[1].f.f_fr.fr_dir, NKS_DIR_IN);
+	assert_true(r.ifs[0].si_spec.is_flags & NKS_IFSPEC_ANYMAC);
+	assert_non_null(strstr(r.ifsum, "any destination MAC accepted (1 of 1"));
+	cg_run_free(&r);
+	/* The user names the host's MAC: it means what it says. */
+	o.so_nlocal_mac = 1;
+	o.so_local_mac[0] = "00:00:00:00:00:01";
+	assert_true(cg_read_buf(&b, &o, &r));
+	assert_false(r.ifs[0].si_spec.is_flags & NKS_IFSPEC_ANYMAC);
+	cg_run_free(&r);
+	cg_free(&b);
+}
+
 /* Apple's pcapng process blocks: packets name their process by index. */
 static void
 test_pcapng_process_blocks(void **state)
@@ -1374,6 +1414,7 @@ main(void)
 	    cmocka_unit_test(test_pcapng_sections_spb_pb),
 	    cmocka_unit_test(test_pktap_generated),
 	    cmocka_unit_test(test_pcapng_process_blocks),
+	    cmocka_unit_test(test_capture_off_the_host),
 	    cmocka_unit_test(test_pktap_v2_header),
 	    cmocka_unit_test(test_heuristic_tie_breaks),
 	    cmocka_unit_test(test_offload_detection),

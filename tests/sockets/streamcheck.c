@@ -6,9 +6,12 @@
  * connection every segment's bytes, and afterwards lays them out by
  * sequence number, the first bytes captured for a position winning (a
  * record the snap length cut claims its missing tail as a hole), holes
- * skipped.  IPv4 and IPv6 fragments are reassembled (first-seen bytes
- * win); segments whose checksum is wrong are ignored (the simulated host
- * drops them).  Prints one line per direction:
+ * skipped.  IPv4 and IPv6 fragments are reassembled with the overlap
+ * policy the KPI contract gives XNU (IPv4: a fragment loses the bytes a
+ * fragment starting at or before it already holds, and wins over those
+ * starting after it; IPv6: any overlap discards the datagram, RFC 5722);
+ * segments whose checksum is wrong are ignored (the simulated host drops
+ * them).  Prints one line per direction:
  *
  *	SRC>DST bytes=N fnv=HHHHHHHHHHHHHHHH
  *
@@ -69,6 +72,10 @@ struct fragq {
 	uint8_t data[65536];
 	uint8_t have[65536];
 	uint32_t total; /* 0 until the last fragment came */
+	int dead;       /* IPv6: an overlap condemned the datagram */
+	/* the fragments held, as [start, end) after trimming, by start */
+	uint32_t nfr;
+	uint32_t fr_start[128], fr_end[128];
 };
 static struct fragq fq[MAXFRAGQ];
 
@@ -215,13 +222,51 @@ frag_add(int fam, const uint8_t *src, const uint8_t *dst, uint32_t id, uint8_t p
 		memcpy(q->hdr, hdr, hlen);
 		q->hlen = hlen;
 	}
-	if (off + len > sizeof(q->data))
+	if (off + len > sizeof(q->data) || q->dead || q->nfr == 128 || len == 0)
 		return;
-	for (i = 0; i < len; i++)
-		if (!q->have[off + i]) {
-			q->data[off + i] = data[i];
-			q->have[off + i] = 1;
+	{
+		uint32_t start = off, end = off + len, j, k;
+
+		if (fam == 6) {
+			for (j = 0; j < q->nfr; j++)
+				if (start < q->fr_end[j] && q->fr_start[j] < end)
+					q->dead = 1;
+			if (q->dead)
+				return;
+		} else {
+			/* The fragment before (starting at or before it) keeps its
+			   bytes: trim our front. */
+			for (j = 0; j < q->nfr; j++)
+				if (q->fr_start[j] <= off && q->fr_end[j] > start)
+					start = q->fr_end[j];
+			if (start >= end)
+				return;
+			/* Those starting after it lose what we cover. */
+			for (j = 0; j < q->nfr;) {
+				if (q->fr_start[j] > off && q->fr_start[j] < end) {
+					if (q->fr_end[j] > end) {
+						q->fr_start[j] = end;
+						j++;
+					} else {
+						for (k = j; k + 1 < q->nfr; k++) {
+							q->fr_start[k] = q->fr_start[k + 1];
+							q->fr_end[k] = q->fr_end[k + 1];
+						}
+						q->nfr--;
+					}
+				} else {
+					j++;
+				}
+			}
 		}
+		for (i = start; i < end; i++) {
+			q->data[i] = data[i - off];
+			q->have[i] = 1;
+		}
+		q->fr_start[q->nfr] = start;
+		q->fr_end[q->nfr] = end;
+		q->nfr++;
+	}
 	if (!more)
 		q->total = off + len;
 	if (q->total != 0 && q->hlen != 0) {

@@ -443,6 +443,36 @@ test_v6_link_local_is_ours(void)
 	KT_ASSERT_EQ(ipf_remove(ref), 0);
 }
 
+/*
+ * A capture taken off the host (NKS_IFSPEC_ANYMAC): unicast frames for
+ * other MACs are the host's, not promiscuous.
+ */
+static void
+test_anymac_interface(void)
+{
+	static const struct nks_ifaddr a = {NKS_FAMILY_INET, 24, {10, 0, 0, 1}};
+	struct nks_ifspec spec;
+	struct pt_pkt p;
+	u_int32_t idx;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.is_name = "en5";
+	spec.is_type = NKS_IFT_ETHER;
+	memcpy(spec.is_lladdr, pt_mac_host, 6);
+	spec.is_naddrs = 1;
+	spec.is_addrs = &a;
+	spec.is_flags = NKS_IFSPEC_ANYMAC;
+	KT_ASSERT_EQ(NKS_ifnet_attach(&spec, &idx), 0);
+	pt_record(1, 1);
+	pt_eth(&p, 1, 0x0800, 0, NULL);
+	p.b[5] = 0x77; /* another host's MAC */
+	pt_ip4(&p, pt_ip_peer, pt_ip_host, 17, 3, 0, 0, "x", 1);
+	pt_feed(idx, NKS_DIR_IN, &p);
+	KT_ASSERT(pt_stack_verdict("promisc") == NULL);
+	KT_ASSERT_EQ(pt_nemits, 1);
+}
+
 NKT_CASES(NKT_CASE(test_lo0_path), NKT_CASE(test_v6_link_local_is_ours), NKT_CASE(test_lo0_injected_checksums), NKT_CASE(test_truncated),
           NKT_CASE(test_stack_drops), NKT_CASE(test_non_ip_and_qinq),
-          NKT_CASE(test_framing_of_kext_packets), NKT_CASE(test_iff_output_offload_state));
+          NKT_CASE(test_framing_of_kext_packets), NKT_CASE(test_iff_output_offload_state),
+          NKT_CASE(test_anymac_interface));
