@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include <nke_hash.h>
 #include <nke_host.h>
 #include <nke_seam.h>
 
@@ -323,17 +324,6 @@ write_pkt(struct nkr_writer *w, int is_annot, struct rif *r, uint32_t family, in
 	}
 }
 
-/* FNV-1a 64, as the simulated kernel hashes packets. */
-static uint64_t
-fnv1a(const uint8_t *p, uint32_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (n-- > 0)
-		h = (h ^ *p++) * 0x100000001b3ULL;
-	return h;
-}
-
 /* --- Host services ----------------------------------------------------- */
 
 static void
@@ -419,7 +409,7 @@ h_emit(void *arg, const struct nks_emit *em)
 		R->emitted_injected++;
 	else if (!R->o->o_quiet && em->em_index != 0 &&
 	         R->ts_index[em->em_index % TS_RING] == em->em_index &&
-	         R->ts_hash[em->em_index % TS_RING] != fnv1a(em->em_data, em->em_len))
+	         R->ts_hash[em->em_index % TS_RING] != nkh64(em->em_data, em->em_len))
 		R->emitted_changed++;
 	if (R->w == NULL && R->a == NULL)
 		return;
@@ -1074,7 +1064,7 @@ process_frame(const struct nkr_frame *f)
 	R->ts_index[kf.fr_index % TS_RING] = kf.fr_index;
 	R->ts_time[kf.fr_index % TS_RING] = kf.fr_time_ns;
 	if (!R->o->o_quiet)
-		R->ts_hash[kf.fr_index % TS_RING] = fnv1a(kf.fr_data, kf.fr_caplen);
+		R->ts_hash[kf.fr_index % TS_RING] = nkh64(kf.fr_data, kf.fr_caplen);
 	R->frames++;
 	if (kf.fr_dir == NKS_DIR_IN)
 		R->frames_in++;

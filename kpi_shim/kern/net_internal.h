@@ -352,7 +352,7 @@ void nke__count_emit(u_int32_t dir);
 /* Emit an original frame kept for identity (an NKE_PC_COPY mbuf, whole frame). */
 void nke__emit_copy(struct __mbuf *copy, struct __ifnet *ifp, u_int32_t dir);
 
-/* FNV-1a 64 over [off, off+len) of a chain. */
+/* NKH64 (nke_hash.h) of [off, off+len) of a chain. */
 u_int64_t nke__hash(struct __mbuf *m, u_int32_t off, u_int32_t len);
 /* Does [0, len) of the chain equal p? */
 int nke__chain_equal(struct __mbuf *m, const u_int8_t *p, u_int32_t len);

@@ -21,6 +21,7 @@
 
 #include "net_internal.h"
 #include "nke_ctl.h"
+#include "nke_hash.h"
 
 struct nks_netstats nke__netstats;
 u_int64_t nke__cur_index;
@@ -34,39 +35,29 @@ static size_t emit_cap;
 
 /* --- Hashes and chain helpers ------------------------------------------------ */
 
-#define FNV_OFF   0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
-static u_int64_t
-fnv_bytes(u_int64_t h, const u_int8_t *p, size_t n)
-{
-	while (n-- > 0) {
-		h ^= *p++;
-		h *= FNV_PRIME;
-	}
-	return h;
-}
-
 u_int64_t
 nke__hash(struct __mbuf *m, u_int32_t off, u_int32_t len)
 {
-	u_int64_t h = FNV_OFF;
+	struct nkh_state s;
 
+	for (; m != NULL && off >= (u_int32_t)m->m_len; m = m->m_next)
+		off -= (u_int32_t)m->m_len;
+	if (m == NULL)
+		return nkh64("", 0);
+	/* The common case: the bytes are contiguous. */
+	if ((u_int32_t)m->m_len - off >= len)
+		return nkh64((const u_int8_t *)m->m_data + off, len);
+	nkh_init(&s);
 	for (; m != NULL && len > 0; m = m->m_next) {
-		u_int32_t n = (u_int32_t)m->m_len;
+		u_int32_t n = (u_int32_t)m->m_len - off;
 
-		if (off >= n) {
-			off -= n;
-			continue;
-		}
-		n -= off;
 		if (n > len)
 			n = len;
-		h = fnv_bytes(h, (const u_int8_t *)m->m_data + off, n);
+		nkh_update(&s, (const u_int8_t *)m->m_data + off, n);
 		len -= n;
 		off = 0;
 	}
-	return h;
+	return nkh_final(&s);
 }
 
 /* Bytes the chain really holds (pkthdr.len may lie after a kext's edits). */

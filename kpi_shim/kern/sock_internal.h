@@ -17,6 +17,7 @@
 #define NKE_SOCK_INTERNAL_H_
 
 #include "net_internal.h"
+#include "nke_hash.h"
 
 #include <sys/param.h>
 #include <sys/queue.h>
@@ -256,7 +257,7 @@ struct __socket {
 	int so_hasfaddr;
 	/* The application's view of the streams. */
 	u_int64_t so_app_bytes[2];  /* [0] received, [1] sent */
-	u_int64_t so_app_hash[2];   /* running FNV-1a 64 */
+	struct nkh_state so_app_hs[2]; /* their running NKH64 (nke_hash.h) */
 	/* Table, lists, timer. */
 	struct nke_sokey so_key;
 	u_int32_t so_hval;

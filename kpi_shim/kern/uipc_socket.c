@@ -8,7 +8,7 @@
  * receive and send paths between the protocols and the socket filters
  * (sbappend*, sosend), the per-socket timers, the process a socket's
  * callbacks run as, and the simulated application: the bytes it receives
- * and sends, with a running FNV-1a hash, reported as NKS_HOOK_APP
+ * and sends, with a running NKH64 hash, reported as NKS_HOOK_APP
  * verdicts.  docs/sockets.md describes the model.
  *
  * A socket lives while anything holds it: the protocol (its pcb), the
@@ -259,33 +259,25 @@ nke__sa_str(const struct sockaddr *sa, char *buf, size_t size)
 	return buf;
 }
 
-/* FNV-1a 64, continuing from h, over [off, off+len) of a chain. */
-static u_int64_t
-fnv_chain(u_int64_t h, struct __mbuf *m, u_int32_t off, u_int32_t len)
+/* The running stream hash takes [off, off+len) of a chain. */
+static void
+hash_chain(struct nkh_state *hs, struct __mbuf *m, u_int32_t off, u_int32_t len)
 {
 	for (; m != NULL && len > 0; m = m->m_next) {
 		u_int32_t n = (u_int32_t)m->m_len;
-		const u_int8_t *p;
 
 		if (off >= n) {
 			off -= n;
 			continue;
 		}
-		p = (const u_int8_t *)m->m_data + off;
 		n -= off;
 		if (n > len)
 			n = len;
+		nkh_update(hs, (const u_int8_t *)m->m_data + off, n);
 		len -= n;
 		off = 0;
-		while (n-- > 0) {
-			h ^= *p++;
-			h *= 0x100000001b3ULL;
-		}
 	}
-	return h;
 }
-
-#define FNV64_OFF 0xcbf29ce484222325ULL
 
 struct __mbuf *
 nke__so_copy_chain(struct __mbuf *m, u_int32_t off, u_int32_t len)
@@ -372,20 +364,20 @@ nke__so_app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, 
 	if (ho == NULL || ho->ho_verdict == NULL)
 		return;
 	if (so->so_app_bytes[out] == n)
-		so->so_app_hash[out] = FNV64_OFF;
-	so->so_app_hash[out] = fnv_chain(so->so_app_hash[out], m, off, n);
+		nkh_init(&so->so_app_hs[out]);
+	hash_chain(&so->so_app_hs[out], m, off, n);
 	if (nke__sflt_count == 0)
 		return;
-	h = fnv_chain(FNV64_OFF, m, off, n);
+	h = n > 0 ? nke__hash(m, off, n) : 0;
 	nke__snprintf(d, sizeof(d), "%s so=%u total=%llu stream=%016llx", out ? "send" : "recv",
 	              so->so_id, (unsigned long long)so->so_app_bytes[out],
-	              (unsigned long long)so->so_app_hash[out]);
+	              (unsigned long long)nkh_final(&so->so_app_hs[out]));
 	memset(&vd, 0, sizeof(vd));
 	vd.vd_index = mbuf_index(m);
 	vd.vd_hook = NKS_HOOK_APP;
 	vd.vd_dir = out ? NKS_DIR_OUT : NKS_DIR_IN;
 	vd.vd_len = n;
-	vd.vd_hash = n > 0 ? h : 0;
+	vd.vd_hash = h;
 	if (m != NULL && (m->m_flags & M_PKTHDR) && (NKE_PC(m)->pc_flags & NKE_PC_INJECTED))
 		vd.vd_flags |= NKS_VD_INJECTED;
 	vd.vd_detail = d;

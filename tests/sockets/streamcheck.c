@@ -13,7 +13,10 @@
  * segments whose checksum is wrong are ignored (the simulated host drops
  * them).  Prints one line per direction:
  *
- *	SRC>DST bytes=N fnv=HHHHHHHHHHHHHHHH
+ *	SRC>DST bytes=N hash=HHHHHHHHHHHHHHHH
+ *
+ * (the hash is NKH64, docs/log-format.md, as the simulated application
+ * reports its streams: kpi_shim/seam/nke_hash.h)
  *
  * --log LOG reads an nke-replay verdict log instead: the application's
  * streams (the NKS_HOOK_APP verdicts' totals and stream hashes), named by
@@ -30,6 +33,8 @@
 #include <string.h>
 
 #include <pcap/pcap.h>
+
+#include "nke_hash.h"
 
 #define MAXDIR  4096
 #define MAXSEG  200000
@@ -421,12 +426,14 @@ stream_of(struct dirn *d, int keep_badsum)
 	uint32_t start, end = 0, i, pos;
 	int64_t lo = 0, hi = 0;
 	uint8_t *claim, *bytes;
-	uint64_t h = 0xcbf29ce484222325ULL, n = 0;
+	struct nkh_state hs;
+	uint64_t n = 0;
 
 	d->done = 1;
 	d->bytes = 0;
+	nkh_init(&hs);
 	if (d->nsegs == 0) {
-		d->fnv = h;
+		d->fnv = nkh_final(&hs);
 		return;
 	}
 	qsort(d->segs, d->nsegs, sizeof(*d->segs), seg_cmp);
@@ -480,12 +487,11 @@ stream_of(struct dirn *d, int keep_badsum)
 	}
 	for (pos = 0; pos < end; pos++)
 		if (claim[pos] == 1) {
-			h ^= bytes[pos];
-			h *= 0x100000001b3ULL;
+			nkh_update(&hs, &bytes[pos], 1);
 			n++;
 		}
 	d->bytes = n;
-	d->fnv = h;
+	d->fnv = nkh_final(&hs);
 	free(claim);
 	free(bytes);
 }
@@ -697,12 +703,12 @@ compare(void)
 				continue;
 			n++;
 			if (!has || d == NULL || lb != cb || lh != d->fnv) {
-				printf("MISMATCH so=%u %s>%s capture bytes=%" PRIu64 " fnv=%016" PRIx64
-				       " log bytes=%" PRIu64 " fnv=%016" PRIx64 "\n",
+				printf("MISMATCH so=%u %s>%s capture bytes=%" PRIu64 " hash=%016" PRIx64
+				       " log bytes=%" PRIu64 " hash=%016" PRIx64 "\n",
 				       id, a, b, cb, d != NULL ? d->fnv : 0, lb, lh);
 				bad = 1;
 			} else {
-				printf("ok so=%u %s>%s bytes=%" PRIu64 " fnv=%016" PRIx64 "\n", id, a, b,
+				printf("ok so=%u %s>%s bytes=%" PRIu64 " hash=%016" PRIx64 "\n", id, a, b,
 				       cb, lh);
 			}
 		}
@@ -779,13 +785,13 @@ compare_out(const char *in, const char *out)
 		ep(so[id].fam, so[id].r, so[id].rp, b, sizeof(b));
 		if (sent_a[id].have != sent_b[id].have || sent_a[id].bytes != sent_b[id].bytes ||
 		    sent_a[id].fnv != sent_b[id].fnv) {
-			printf("MISMATCH so=%u %s>%s input bytes=%" PRIu64 " fnv=%016" PRIx64
-			       " output bytes=%" PRIu64 " fnv=%016" PRIx64 "\n",
+			printf("MISMATCH so=%u %s>%s input bytes=%" PRIu64 " hash=%016" PRIx64
+			       " output bytes=%" PRIu64 " hash=%016" PRIx64 "\n",
 			       id, a, b, sent_a[id].bytes, sent_a[id].fnv, sent_b[id].bytes,
 			       sent_b[id].fnv);
 			bad = 1;
 		} else {
-			printf("ok so=%u %s>%s bytes=%" PRIu64 " fnv=%016" PRIx64 "\n", id, a, b,
+			printf("ok so=%u %s>%s bytes=%" PRIu64 " hash=%016" PRIx64 "\n", id, a, b,
 			       sent_a[id].bytes, sent_a[id].fnv);
 		}
 	}
@@ -855,7 +861,7 @@ main(int argc, char **argv)
 	for (i = 0; i < ndirs; i++) {
 		char a[80], b[80];
 
-		printf("%s>%s bytes=%" PRIu64 " fnv=%016" PRIx64 "\n",
+		printf("%s>%s bytes=%" PRIu64 " hash=%016" PRIx64 "\n",
 		       ep(dirs[i].fam, dirs[i].src, dirs[i].sport, a, sizeof(a)),
 		       ep(dirs[i].fam, dirs[i].dst, dirs[i].dport, b, sizeof(b)), dirs[i].bytes,
 		       dirs[i].fnv);

@@ -3,7 +3,7 @@
  * test_net_sim.c - tests of kpi_shim/kern/net_sim.c, kern_event.c,
  * kpi_protocol.c and net_transport.c (kernel world): verdict fields (record,
  * hook, direction, interface, owning kext, filter, result, flags, length
- * and FNV-1a hash), the current kext during callbacks, lock checks around
+ * and NKH64 hash), the current kext during callbacks, lock checks around
  * them, NKS_netstats, NKS_frame's argument checks, kev_vendor_code_find and
  * kev_msg_post, proto_input/proto_inject, and the captured outbound state
  * the transport hand-off prepares for IPv6.
@@ -20,16 +20,12 @@
 
 #include "pkt_testutil.h"
 
-static u_int64_t
-fnv(const u_int8_t *p, size_t n)
-{
-	u_int64_t h = 0xcbf29ce484222325ULL;
+#include "nke_hash.h"
 
-	while (n-- > 0) {
-		h ^= *p++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+static u_int64_t
+hash_of(const u_int8_t *p, size_t n)
+{
+	return nkh64(p, n);
 }
 
 /* --- A kext whose start routine registers an IP filter ----------------- */
@@ -117,13 +113,13 @@ test_verdict_fields_and_kext(void)
 	KT_ASSERT_EQ(v->v.vd_result, 0);
 	KT_ASSERT_EQ(v->v.vd_flags, 0);
 	KT_ASSERT_EQ(v->v.vd_len, p.len - h);
-	KT_ASSERT_EQ(v->v.vd_hash, fnv(p.b + h, p.len - h));
+	KT_ASSERT_EQ(v->v.vd_hash, hash_of(p.b + h, p.len - h));
 	KT_ASSERT_STR_EQ(v->detail, "proto=6 offset=20");
 	/* A filter handing back another chain: REPLACED. */
 	kreplace = 1;
 	pt_feed(idx, NKS_DIR_IN, &p);
 	KT_ASSERT(pt_verdicts[1].v.vd_flags & NKS_VD_REPLACED);
-	KT_ASSERT_EQ(pt_verdicts[1].v.vd_hash, fnv(p.b + h, p.len - h));
+	KT_ASSERT_EQ(pt_verdicts[1].v.vd_hash, hash_of(p.b + h, p.len - h));
 	kreplace = 0;
 	/* Holding a lock when returning is reported. */
 	kgrp = lck_grp_alloc_init("netsim", LCK_GRP_ATTR_NULL);

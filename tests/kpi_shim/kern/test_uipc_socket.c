@@ -8,16 +8,13 @@
  */
 #include "sock_testutil.h"
 
-static u_int64_t
-fnv(const char *s)
-{
-	u_int64_t h = 0xcbf29ce484222325ULL;
+#include "nke_hash.h"
 
-	while (*s != '\0') {
-		h ^= (u_int8_t)*s++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+/* NKH64 of a string (the log's content hash, nke_hash.h). */
+static u_int64_t
+hash_of(const char *s)
+{
+	return nkh64(s, strlen(s));
 }
 
 static const struct nkt_verdict *
@@ -44,17 +41,18 @@ test_app_verdicts(void)
 	v = last_app(NKS_DIR_IN);
 	KT_ASSERT(v != NULL);
 	KT_ASSERT_EQ(v->v.vd_len, 5);
-	KT_ASSERT_EQ(v->v.vd_hash, fnv("hello"));
+	KT_ASSERT_EQ(v->v.vd_hash, hash_of("hello"));
+	KT_ASSERT_EQ(v->v.vd_hash, 0xcaca86e32b14712fULL); /* NKH64("hello") */
 	nkt_sendf("ipv4 10.0.0.2:80 > 10.0.0.1:40000 tcp ack=1001 seq=5006 payload=world");
 	v = last_app(NKS_DIR_IN);
-	KT_ASSERT_EQ(v->v.vd_hash, fnv("world"));
+	KT_ASSERT_EQ(v->v.vd_hash, hash_of("world"));
 	nke__snprintf(want, sizeof(want), "recv so=1 total=10 stream=%016llx",
-	              (unsigned long long)fnv("helloworld"));
+	              (unsigned long long)hash_of("helloworld"));
 	KT_ASSERT_STR_EQ(v->detail, want);
 	nkt_sendf("ipv4 10.0.0.1:40000 > 10.0.0.2:80 tcp ack=5011 seq=1001 payload=GET");
 	v = last_app(NKS_DIR_OUT);
 	nke__snprintf(want, sizeof(want), "send so=1 total=3 stream=%016llx",
-	              (unsigned long long)fnv("GET"));
+	              (unsigned long long)hash_of("GET"));
 	KT_ASSERT_STR_EQ(v->detail, want);
 	KT_ASSERT_EQ(v->v.vd_index, 6);
 	teardown();
