@@ -27,7 +27,6 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-#include <nke_hash.h>
 #include <nke_host.h>
 #include <nke_seam.h>
 
@@ -105,7 +104,6 @@ struct run {
 	struct nkr_ctx ctx;
 	uint64_t ts_index[TS_RING]; /* record index in each slot */
 	int64_t ts_time[TS_RING];   /* and its timestamp */
-	uint64_t ts_hash[TS_RING];  /* and the hash of its frame (summary only) */
 
 	/* Outputs. */
 	struct nkr_vlog log;
@@ -148,8 +146,7 @@ struct run {
 	unsigned nreasons;
 	uint64_t reasons_other;
 	uint64_t last_index;
-	uint32_t last_hook, last_dir, last_inj, last_len;
-	uint64_t last_hash;
+	uint32_t last_hook;
 	int have_last;
 	uint64_t emitted_in, emitted_out, emitted_injected, emitted_changed;
 
@@ -407,9 +404,7 @@ h_emit(void *arg, const struct nks_emit *em)
 		R->emitted_out++;
 	if (injected)
 		R->emitted_injected++;
-	else if (!R->o->o_quiet && em->em_index != 0 &&
-	         R->ts_index[em->em_index % TS_RING] == em->em_index &&
-	         R->ts_hash[em->em_index % TS_RING] != nkh64(em->em_data, em->em_len))
+	else if (em->em_index != 0 && !(em->em_flags & NKS_EMIT_UNCHANGED))
 		R->emitted_changed++;
 	if (R->w == NULL && R->a == NULL)
 		return;
@@ -542,24 +537,16 @@ h_verdict(void *arg, const struct nks_verdict *vd)
 	(void)arg;
 	nkr_vclassify(vd, &vc);
 	/*
-	 * The bytes changed if the previous filter at the same hook, for the
-	 * same packet, left a different hash.  The first filter of a hook has
-	 * nothing to compare with (see docs/log-format.md).
+	 * The kernel says whether the bytes differ from what the previous
+	 * filter at the same hook left for this packet (the first filter of a
+	 * hook has nothing to compare with: see docs/log-format.md).
 	 */
-	if (vc.vc_kind == NKR_V_PASS || vc.vc_kind == NKR_V_KEPT) {
-		if (R->have_last && R->last_index == vd->vd_index && R->last_hook == vd->vd_hook &&
-		    R->last_dir == vd->vd_dir && R->last_inj == inj &&
-		    (R->last_hash != vd->vd_hash || R->last_len != vd->vd_len))
-			modified = 1;
-	}
+	if (vc.vc_kind == NKR_V_PASS || vc.vc_kind == NKR_V_KEPT)
+		modified = (vd->vd_flags & NKS_VD_MODIFIED) != 0;
 	if (vc.vc_kind != NKR_V_STACK) {
 		R->have_last = 1;
 		R->last_index = vd->vd_index;
 		R->last_hook = vd->vd_hook;
-		R->last_dir = vd->vd_dir;
-		R->last_inj = inj;
-		R->last_hash = vd->vd_hash;
-		R->last_len = vd->vd_len;
 	}
 
 	if (vc.vc_kind == NKR_V_STACK) {
@@ -1063,8 +1050,6 @@ process_frame(const struct nkr_frame *f)
 	set_phase(NKR_PH_PACKET, kf.fr_index);
 	R->ts_index[kf.fr_index % TS_RING] = kf.fr_index;
 	R->ts_time[kf.fr_index % TS_RING] = kf.fr_time_ns;
-	if (!R->o->o_quiet)
-		R->ts_hash[kf.fr_index % TS_RING] = nkh64(kf.fr_data, kf.fr_caplen);
 	R->frames++;
 	if (kf.fr_dir == NKS_DIR_IN)
 		R->frames_in++;
@@ -1367,6 +1352,9 @@ start_and_run(void)
 		return;
 	}
 	R->kernel_up = 1;
+	/* Without the log, verdicts are only counted: no hashes, no detail. */
+	if (!R->have_log)
+		NKS_verdict_mode(NKS_VDM_BRIEF);
 	run_body();
 }
 

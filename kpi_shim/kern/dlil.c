@@ -233,6 +233,15 @@ nke__cb_result(int r, struct __mbuf **mp, const char *hook, const char *filter)
 	return r;
 }
 
+/* "pf=<pf>", the interface filters' verdict detail. */
+static const char *
+pf_detail(char d[16], u_int32_t pf)
+{
+	memcpy(d, "pf=", 3);
+	*nke__put_int(d + 3, pf) = '\0';
+	return d;
+}
+
 /* Hardware-tagged (or demux-converted) VLAN packet: third-party filters skip it. */
 static int
 has_vlan_tag(struct __mbuf *m)
@@ -245,7 +254,8 @@ iff_input_run(struct __ifnet *ifp, struct __mbuf **mp, char **framep, u_int32_t 
               struct nke_pktinfo *pi)
 {
 	struct __ifnet_filter *f;
-	int r = 0;
+	struct nke_vtrack vt = {0};
+	int r = 0, vd_on = nke__vd_on();
 
 	(void)pi;
 	if (TAILQ_EMPTY(&ifp->if_flt) || has_vlan_tag(*mp))
@@ -259,16 +269,17 @@ iff_input_run(struct __ifnet *ifp, struct __mbuf **mp, char **framep, u_int32_t 
 		if (f->filt_skip || f->filt_f.iff_input == NULL ||
 		    (f->filt_f.iff_protocol != 0 && f->filt_f.iff_protocol != pf))
 			continue;
+		if (vd_on)
+			nke__vtrack_before(&vt, *mp, 0);
 		nke__cb_enter(&cb, f->filt_kext, f->filt_f.iff_name);
 		r = f->filt_f.iff_input(f->filt_f.iff_cookie, ifp, pf, mp, framep);
 		nke__cb_leave(&cb);
-		if (nke__vd_on()) {
-			char d[32];
+		if (vd_on) {
+			char d[16];
 
-			nke__snprintf(d, sizeof(d), "pf=%u", pf);
-			nke__verdict(NKS_HOOK_IFF_INPUT, NKS_DIR_IN, ifp, f->filt_kext,
-			             f->filt_f.iff_name, r, orig, r == EJUSTRETURN ? NULL : *mp, 0,
-			             d);
+			nke__verdict_t(&vt, NKS_HOOK_IFF_INPUT, NKS_DIR_IN, ifp, f->filt_kext,
+			               f->filt_f.iff_name, r, orig, r == EJUSTRETURN ? NULL : *mp,
+			               0, nke__vd_brief() ? NULL : pf_detail(d, pf));
 		}
 		r = nke__cb_result(r, mp, "iff_input", f->filt_f.iff_name);
 		if (r != 0)
@@ -282,7 +293,8 @@ static int
 iff_output_run(struct __ifnet *ifp, struct __mbuf **mp, u_int32_t pf)
 {
 	struct __ifnet_filter *f;
-	int r = 0;
+	struct nke_vtrack vt = {0};
+	int r = 0, vd_on = nke__vd_on();
 
 	if (TAILQ_EMPTY(&ifp->if_flt) || has_vlan_tag(*mp))
 		return 0;
@@ -295,16 +307,17 @@ iff_output_run(struct __ifnet *ifp, struct __mbuf **mp, u_int32_t pf)
 		if (f->filt_skip || f->filt_f.iff_output == NULL ||
 		    (f->filt_f.iff_protocol != 0 && f->filt_f.iff_protocol != pf))
 			continue;
+		if (vd_on)
+			nke__vtrack_before(&vt, *mp, 0);
 		nke__cb_enter(&cb, f->filt_kext, f->filt_f.iff_name);
 		r = f->filt_f.iff_output(f->filt_f.iff_cookie, ifp, pf, mp);
 		nke__cb_leave(&cb);
-		if (nke__vd_on()) {
-			char d[32];
+		if (vd_on) {
+			char d[16];
 
-			nke__snprintf(d, sizeof(d), "pf=%u", pf);
-			nke__verdict(NKS_HOOK_IFF_OUTPUT, NKS_DIR_OUT, ifp, f->filt_kext,
-			             f->filt_f.iff_name, r, orig, r == EJUSTRETURN ? NULL : *mp, 0,
-			             d);
+			nke__verdict_t(&vt, NKS_HOOK_IFF_OUTPUT, NKS_DIR_OUT, ifp, f->filt_kext,
+			               f->filt_f.iff_name, r, orig, r == EJUSTRETURN ? NULL : *mp,
+			               0, nke__vd_brief() ? NULL : pf_detail(d, pf));
 		}
 		r = nke__cb_result(r, mp, "iff_output", f->filt_f.iff_name);
 		if (r != 0)

@@ -27,25 +27,6 @@
  * chain with the captured bytes (synchronous only: pi_frame is the frame
  * still being processed).
  */
-/* Does [off, off+len) of the chain equal p? */
-static int
-range_equal(struct __mbuf *m, u_int32_t off, const u_int8_t *p, u_int32_t len)
-{
-	for (; m != NULL && off >= (u_int32_t)m->m_len; m = m->m_next)
-		off -= (u_int32_t)m->m_len;
-	for (; m != NULL && len > 0; m = m->m_next, off = 0) {
-		u_int32_t n = (u_int32_t)m->m_len - off;
-
-		if (n > len)
-			n = len;
-		if (memcmp(m->m_data + off, p, n) != 0)
-			return 0;
-		p += n;
-		len -= n;
-	}
-	return len == 0;
-}
-
 int
 nke__captured_unchanged(struct __mbuf *m, const struct nke_pktinfo *pi)
 {
@@ -72,11 +53,11 @@ nke__captured_unchanged(struct __mbuf *m, const struct nke_pktinfo *pi)
 	for (i = 0; i < pi->pi_nsum; i++) {
 		if (offs[i] < pos || offs[i] + 2 > len)
 			continue;
-		if (!range_equal(m, pos, cap + pos, offs[i] - pos))
+		if (!nke__range_equal(m, pos, cap + pos, offs[i] - pos))
 			return 0;
 		pos = offs[i] + 2;
 	}
-	return range_equal(m, pos, cap + pos, len - pos);
+	return nke__range_equal(m, pos, cap + pos, len - pos);
 }
 
 /*
@@ -134,6 +115,11 @@ nke__send_originals(struct __ifnet *ifp, u_int32_t pf, struct nke_pktinfo *pi)
 		cpi.pi_index = pc->pc_index;
 		cpi.pi_dir = NKS_DIR_OUT;
 		cpi.pi_ifp = ifp;
+		if (nke__emit_on() && c->m_pkthdr.len > 0) {
+			/* Emitted "unchanged" only if it still is (iff_output runs). */
+			cpi.pi_flags |= NKE_PI_ORIGINAL;
+			cpi.pi_prehash = nke__hash(c, 0, (u_int32_t)c->m_pkthdr.len);
+		}
 		if (pc->pc_flags & NKE_PC_TRUNC)
 			cpi.pi_flags |= NKE_PI_TRUNC;
 		if (ifp->if_nkstype == NKS_IFT_ETHER && l2 >= NKE_ETHER_HDR &&

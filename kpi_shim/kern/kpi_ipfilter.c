@@ -215,7 +215,8 @@ nke__ipf_input_run(int family, struct __mbuf **mp, int off, int proto, u_int64_t
 {
 	struct nke_ipf_list *list = family == 4 ? &nke__ipv4_filters : &nke__ipv6_filters;
 	struct opaque_ipfilter *f;
-	int seen = *inject == 0, fixed = 0;
+	struct nke_vtrack vt = {0};
+	int seen = *inject == 0, fixed = 0, vd_on = nke__vd_on();
 
 	if (TAILQ_EMPTY(list))
 		return 0;
@@ -255,15 +256,23 @@ nke__ipf_input_run(int family, struct __mbuf **mp, int off, int proto, u_int64_t
 			fixed = 1;
 		}
 		orig = *mp;
+		if (vd_on)
+			nke__vtrack_before(&vt, *mp, 0);
 		nke__cb_enter(&cb, f->ipf_kext, f->ipf_f.name);
 		r = f->ipf_f.ipf_input(f->ipf_f.cookie, mp, off, (u_int8_t)proto);
 		nke__cb_leave(&cb);
-		if (nke__vd_on()) {
-			char d[48];
+		if (vd_on) {
+			char d[48], *e = d;
 
-			nke__snprintf(d, sizeof(d), "proto=%d offset=%d", proto, off);
-			nke__verdict(NKS_HOOK_IPF_INPUT, NKS_DIR_IN, pi->pi_ifp, f->ipf_kext,
-			             f->ipf_f.name, r, orig, r == EJUSTRETURN ? NULL : *mp, 0, d);
+			if (!nke__vd_brief()) {
+				memcpy(e, "proto=", 6);
+				e = nke__put_int(e + 6, proto);
+				memcpy(e, " offset=", 8);
+				*nke__put_int(e + 8, off) = '\0';
+			}
+			nke__verdict_t(&vt, NKS_HOOK_IPF_INPUT, NKS_DIR_IN, pi->pi_ifp, f->ipf_kext,
+			               f->ipf_f.name, r, orig, r == EJUSTRETURN ? NULL : *mp, 0,
+			               nke__vd_brief() ? NULL : d);
 		}
 		if (nke__cb_result(r, mp, "ipf_input", f->ipf_f.name) != 0) {
 			nke__ipf_unref();
@@ -288,7 +297,8 @@ nke__ipf_output_run(int family, struct __mbuf **mp, u_int64_t inject, ipf_pktopt
 {
 	struct nke_ipf_list *list = family == 4 ? &nke__ipv4_filters : &nke__ipv6_filters;
 	struct opaque_ipfilter *f;
-	int seen = inject == 0;
+	struct nke_vtrack vt = {0};
+	int seen = inject == 0, vd_on = nke__vd_on();
 
 	if (TAILQ_EMPTY(list))
 		return 0;
@@ -307,17 +317,22 @@ nke__ipf_output_run(int family, struct __mbuf **mp, u_int64_t inject, ipf_pktopt
 		if (f->ipf_removed || f->ipf_f.ipf_output == NULL)
 			continue;
 		orig = *mp;
+		if (vd_on)
+			nke__vtrack_before(&vt, *mp, 0);
 		nke__cb_enter(&cb, f->ipf_kext, f->ipf_f.name);
 		r = f->ipf_f.ipf_output(f->ipf_f.cookie, mp, opts);
 		nke__cb_leave(&cb);
-		if (nke__vd_on()) {
+		if (vd_on) {
 			char d[32];
 			struct __mbuf *after = r == EJUSTRETURN ? NULL : *mp;
 
-			nke__snprintf(d, sizeof(d), "proto=%d", pkt_proto(family, after));
-			nke__verdict(NKS_HOOK_IPF_OUTPUT, NKS_DIR_OUT,
-			             pi != NULL ? pi->pi_ifp : NULL, f->ipf_kext, f->ipf_f.name, r,
-			             orig, after, 0, d);
+			if (!nke__vd_brief()) {
+				memcpy(d, "proto=", 6);
+				*nke__put_int(d + 6, pkt_proto(family, after)) = '\0';
+			}
+			nke__verdict_t(&vt, NKS_HOOK_IPF_OUTPUT, NKS_DIR_OUT,
+			               pi != NULL ? pi->pi_ifp : NULL, f->ipf_kext, f->ipf_f.name, r,
+			               orig, after, 0, nke__vd_brief() ? NULL : d);
 		}
 		if (family == 4 && r != 0 && r != EJUSTRETURN && *mp != orig)
 			/*

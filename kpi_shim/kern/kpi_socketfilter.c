@@ -432,7 +432,8 @@ nke__sflt_data_in(struct __socket *so, const struct sockaddr *from, struct __mbu
                   struct __mbuf **control, sflt_data_flag_t flags, struct __ifnet *ifp)
 {
 	struct nke_sfe *e;
-	int error = 0;
+	struct nke_vtrack vt = {0};
+	int error = 0, vd_on = nke__vd_on();
 
 	for (e = so->so_filt; e != NULL && error == 0; e = e->sfe_next_onsocket) {
 		struct nke_sflt *f = e->sfe_filter;
@@ -443,16 +444,20 @@ nke__sflt_data_in(struct __socket *so, const struct sockaddr *from, struct __mbu
 			continue;
 		sfe_retain(e);
 		orig = *data;
+		if (vd_on)
+			nke__vtrack_before(&vt, *data, 0);
 		nke__cb_enter(&cb, f->sf_kext, f->sf_f.sf_name);
 		error = f->sf_f.sf_data_in(e->sfe_cookie, so, from, (mbuf_t *)data, (mbuf_t *)control,
 		                           flags);
 		nke__cb_leave(&cb);
-		if (nke__vd_on()) {
+		if (vd_on) {
 			char d[128];
 
-			data_detail(d, sizeof(d), so, from, "from", control, flags);
-			nke__verdict(NKS_HOOK_SF_DATA_IN, NKS_DIR_IN, ifp, f->sf_kext, f->sf_f.sf_name,
-			             error, orig, error == EJUSTRETURN ? NULL : *data, 0, d);
+			if (!nke__vd_brief())
+				data_detail(d, sizeof(d), so, from, "from", control, flags);
+			nke__verdict_t(&vt, NKS_HOOK_SF_DATA_IN, NKS_DIR_IN, ifp, f->sf_kext,
+			               f->sf_f.sf_name, error, orig, error == EJUSTRETURN ? NULL : *data,
+			               0, nke__vd_brief() ? NULL : d);
 		}
 		sfe_release(e);
 	}
@@ -464,7 +469,8 @@ nke__sflt_data_out(struct __socket *so, const struct sockaddr *to, struct __mbuf
                    struct __mbuf **control, sflt_data_flag_t flags, struct __ifnet *ifp)
 {
 	struct nke_sfe *e;
-	int error = 0;
+	struct nke_vtrack vt = {0};
+	int error = 0, vd_on = nke__vd_on();
 
 	so->so_sendfilt++;
 	for (e = so->so_filt; e != NULL && error == 0; e = e->sfe_next_onsocket) {
@@ -476,17 +482,20 @@ nke__sflt_data_out(struct __socket *so, const struct sockaddr *to, struct __mbuf
 			continue;
 		sfe_retain(e);
 		orig = *data;
+		if (vd_on)
+			nke__vtrack_before(&vt, *data, 0);
 		nke__cb_enter(&cb, f->sf_kext, f->sf_f.sf_name);
 		error = f->sf_f.sf_data_out(e->sfe_cookie, so, to, (mbuf_t *)data, (mbuf_t *)control,
 		                            flags);
 		nke__cb_leave(&cb);
-		if (nke__vd_on()) {
+		if (vd_on) {
 			char d[128];
 
-			data_detail(d, sizeof(d), so, to, "to", control, flags);
-			nke__verdict(NKS_HOOK_SF_DATA_OUT, NKS_DIR_OUT, ifp, f->sf_kext,
-			             f->sf_f.sf_name, error, orig, error == EJUSTRETURN ? NULL : *data,
-			             0, d);
+			if (!nke__vd_brief())
+				data_detail(d, sizeof(d), so, to, "to", control, flags);
+			nke__verdict_t(&vt, NKS_HOOK_SF_DATA_OUT, NKS_DIR_OUT, ifp, f->sf_kext,
+			               f->sf_f.sf_name, error, orig, error == EJUSTRETURN ? NULL : *data,
+			               0, nke__vd_brief() ? NULL : d);
 		}
 		sfe_release(e);
 	}

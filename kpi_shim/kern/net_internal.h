@@ -285,7 +285,8 @@ struct nke_pktinfo {
 	u_int32_t pi_nsum;
 	/* Outbound, reassembled from captured fragments: the originals. */
 	struct __mbuf *pi_origs;
-	u_int64_t pi_prehash; /* hash of the datagram before the filters */
+	u_int64_t pi_prehash; /* hash of the datagram before the filters (NKE_PI_ORIGINAL:
+	                         of the original frame) */
 };
 
 #define NKE_PI_CAPTURED  0x0001 /* pi_frame holds the packet as captured */
@@ -297,6 +298,7 @@ struct nke_pktinfo {
 #define NKE_PI_NOEMIT    0x0040 /* already emitted (identity fragments) */
 #define NKE_PI_HASLHDR   0x0080 /* pi_lhdr is valid */
 #define NKE_PI_TOUCHED   0x0100 /* reassembled: a filter changed a fragment */
+#define NKE_PI_ORIGINAL  0x0200 /* an original fragment sent again (pi_prehash: its frame) */
 
 /* Fill pi from a packet's context (index, flags) for ifp. */
 void nke__pi_from_mbuf(struct nke_pktinfo *pi, struct __mbuf *m, struct __ifnet *ifp);
@@ -324,8 +326,48 @@ nke__emit_on(void)
 	return nke__hostops != NULL && nke__hostops->ho_emit != NULL;
 }
 
+/*
+ * The decimal digits of v at p (a '-' first if negative), no NUL; returns
+ * the end.  For verdict details on the hot paths, where printf would cost
+ * more than the rest of the verdict.
+ */
+char *nke__put_int(char *p, int64_t v);
+
+/* NKS_verdict_mode(): NKS_VDM_BRIEF spares hashes and detail strings. */
+extern u_int32_t nke__vd_mode;
+
+static inline int
+nke__vd_brief(void)
+{
+	return (nke__vd_mode & NKS_VDM_BRIEF) != 0;
+}
+
 /* Index of the record being processed now (0 in timers). */
 extern u_int64_t nke__cur_index;
+
+/*
+ * One traversal of a hook's filters for one packet, for NKS_VD_MODIFIED:
+ * what the previous callback left (length and hash), known only once a
+ * second filter is about to be called (nothing is hashed for the first
+ * one when the host wants brief verdicts).  Start it with vt_n = 0.
+ */
+struct nke_vtrack {
+	u_int32_t vt_n;    /* callbacks that returned */
+	int vt_have;       /* vt_len/vt_hash describe what the last one left */
+	u_int32_t vt_len;
+	u_int64_t vt_hash;
+};
+
+/* Before a callback of the traversal: m (from moff) is what the previous one left. */
+void nke__vtrack_before(struct nke_vtrack *vt, struct __mbuf *m, u_int32_t moff);
+
+/*
+ * nke__verdict() within a traversal: sets NKS_VD_MODIFIED from vt and
+ * updates it.  vt NULL: no comparison.
+ */
+void nke__verdict_t(struct nke_vtrack *vt, u_int32_t hook, u_int32_t dir, struct __ifnet *ifp,
+                    u_int32_t kext, const char *filter, int result, struct __mbuf *orig,
+                    struct __mbuf *m, u_int32_t moff, const char *detail);
 
 /*
  * One verdict.  m is the packet after the callback (NULL when none is
@@ -356,6 +398,8 @@ void nke__emit_copy(struct __mbuf *copy, struct __ifnet *ifp, u_int32_t dir);
 u_int64_t nke__hash(struct __mbuf *m, u_int32_t off, u_int32_t len);
 /* Does [0, len) of the chain equal p? */
 int nke__chain_equal(struct __mbuf *m, const u_int8_t *p, u_int32_t len);
+/* Does [off, off+len) of the chain equal p (and is it there)? */
+int nke__range_equal(struct __mbuf *m, u_int32_t off, const u_int8_t *p, u_int32_t len);
 /* The interface of the frame being processed (its VLAN one once known). */
 extern struct __ifnet *nke__cur_ifp;
 

@@ -87,6 +87,24 @@ nke__chain_equal(struct __mbuf *m, const u_int8_t *p, u_int32_t len)
 	return len == 0;
 }
 
+int
+nke__range_equal(struct __mbuf *m, u_int32_t off, const u_int8_t *p, u_int32_t len)
+{
+	for (; m != NULL && off >= (u_int32_t)m->m_len; m = m->m_next)
+		off -= (u_int32_t)m->m_len;
+	for (; m != NULL && len > 0; m = m->m_next, off = 0) {
+		u_int32_t n = (u_int32_t)m->m_len - off;
+
+		if (n > len)
+			n = len;
+		if (memcmp(m->m_data + off, p, n) != 0)
+			return 0;
+		p += n;
+		len -= n;
+	}
+	return len == 0;
+}
+
 static u_int8_t *
 emit_reserve(size_t n)
 {
@@ -132,13 +150,65 @@ nke__cb_leave(struct nke_cb *cb)
 
 /* --- Verdicts ---------------------------------------------------------------------- */
 
+u_int32_t nke__vd_mode;
+
+NKE_KPI void
+NKS_verdict_mode(nks_u32 mode)
+{
+	nke__vd_mode = mode & NKS_VDM_BRIEF;
+}
+
+char *
+nke__put_int(char *p, int64_t v)
+{
+	char t[20];
+	unsigned n = 0;
+	u_int64_t u = (u_int64_t)v;
+
+	if (v < 0) {
+		*p++ = '-';
+		u = 0 - u;
+	}
+	do {
+		t[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	while (n > 0)
+		*p++ = t[--n];
+	return p;
+}
+
+/* What a verdict reports of m: its length from moff (0: nothing left). */
+static u_int32_t
+vd_len_of(struct __mbuf *m, u_int32_t moff)
+{
+	u_int32_t len;
+
+	if (m == NULL || !nke__m_live(m) || !(m->m_flags & M_PKTHDR))
+		return 0;
+	len = pkt_len(m);
+	return len > moff ? len - moff : 0;
+}
+
 void
-nke__verdict(u_int32_t hook, u_int32_t dir, struct __ifnet *ifp, u_int32_t kext, const char *filter,
-             int result, struct __mbuf *orig, struct __mbuf *m, u_int32_t moff, const char *detail)
+nke__vtrack_before(struct nke_vtrack *vt, struct __mbuf *m, u_int32_t moff)
+{
+	if (vt->vt_n == 0 || vt->vt_have)
+		return;
+	vt->vt_len = vd_len_of(m, moff);
+	vt->vt_hash = vt->vt_len > 0 ? nke__hash(m, moff, vt->vt_len) : 0;
+	vt->vt_have = 1;
+}
+
+void
+nke__verdict_t(struct nke_vtrack *vt, u_int32_t hook, u_int32_t dir, struct __ifnet *ifp,
+               u_int32_t kext, const char *filter, int result, struct __mbuf *orig,
+               struct __mbuf *m, u_int32_t moff, const char *detail)
 {
 	const struct nks_hostops *ho = nke__hostops;
 	struct nks_verdict vd;
 	struct __mbuf *ref = m != NULL ? m : orig;
+	int brief = nke__vd_brief();
 
 	if (ho == NULL || ho->ho_verdict == NULL)
 		return;
@@ -150,25 +220,41 @@ nke__verdict(u_int32_t hook, u_int32_t dir, struct __ifnet *ifp, u_int32_t kext,
 	vd.vd_kext = hook == NKS_HOOK_STACK ? NULL : nke__kext_name_of(kext);
 	vd.vd_filter = filter;
 	vd.vd_result = result;
-	vd.vd_detail = detail;
+	vd.vd_detail = brief && hook != NKS_HOOK_STACK ? NULL : detail;
 	/* orig may be gone (kept and freed by the filter): read only m. */
 	if (m != NULL && nke__m_live(m) && (m->m_flags & M_PKTHDR)) {
-		u_int32_t len = pkt_len(m);
-
 		if (NKE_PC(m)->pc_index != 0)
 			vd.vd_index = NKE_PC(m)->pc_index;
 		if (NKE_PC(m)->pc_flags & NKE_PC_INJECTED)
 			vd.vd_flags |= NKS_VD_INJECTED;
 		if (NKE_PC(m)->pc_flags & NKE_PC_TRUNC)
 			vd.vd_flags |= NKS_VD_TRUNCATED;
-		if (len > moff) {
-			vd.vd_len = len - moff;
+		vd.vd_len = vd_len_of(m, moff);
+		/* Brief: a hash only to compare with the previous callback's. */
+		if (vd.vd_len > 0 && (!brief || (vt != NULL && vt->vt_n > 0)))
 			vd.vd_hash = nke__hash(m, moff, vd.vd_len);
-		}
 	}
 	if (orig != NULL && ref != orig)
 		vd.vd_flags |= NKS_VD_REPLACED;
+	if (vt != NULL) {
+		if (vt->vt_n > 0 && vt->vt_have &&
+		    (vt->vt_len != vd.vd_len || vt->vt_hash != vd.vd_hash))
+			vd.vd_flags |= NKS_VD_MODIFIED;
+		vt->vt_n++;
+		vt->vt_have = !brief || vt->vt_n > 1;
+		vt->vt_len = vd.vd_len;
+		vt->vt_hash = vd.vd_hash;
+	}
+	if (brief)
+		vd.vd_hash = 0;
 	ho->ho_verdict(ho->ho_arg, &vd);
+}
+
+void
+nke__verdict(u_int32_t hook, u_int32_t dir, struct __ifnet *ifp, u_int32_t kext, const char *filter,
+             int result, struct __mbuf *orig, struct __mbuf *m, u_int32_t moff, const char *detail)
+{
+	nke__verdict_t(NULL, hook, dir, ifp, kext, filter, result, orig, m, moff, detail);
 }
 
 /* --- Emissions ---------------------------------------------------------------------- */
@@ -292,8 +378,8 @@ emit_l3(struct __mbuf *m, struct nke_pktinfo *pi, u_int32_t dir)
 		nke__m_copydata(m, 0, 1, &vbyte);
 	if (unchanged_l3(m, len, pi)) {
 		family = ifp->if_nkstype == NKS_IFT_ETHER ? 0 : family_of_version(vbyte);
-		emit(ifp, dir, pkt_index(m, pi), pkt_emit_flags(m, pi), family, pi->pi_frame,
-		     pi->pi_framelen, pkt_missing(m, pi));
+		emit(ifp, dir, pkt_index(m, pi), pkt_emit_flags(m, pi) | NKS_EMIT_UNCHANGED, family,
+		     pi->pi_frame, pi->pi_framelen, pkt_missing(m, pi));
 		return;
 	}
 	b = emit_reserve(len + NKE_ETHER_HDR + 4 * NKE_VLAN_MAXTAGS);
@@ -344,10 +430,38 @@ nke__emit_in(struct __mbuf *m, struct nke_pktinfo *pi)
 		emit_l3(m, pi, NKS_DIR_IN);
 }
 
+/*
+ * Is the frame m (ifp's framing, tags to be inserted after the addresses)
+ * the captured frame of pi, link padding apart?  Compared in place: most
+ * packets leave unchanged and need no copy.
+ */
+static int
+unchanged_frame(struct __mbuf *m, u_int32_t len, struct __ifnet *ifp, const struct nke_pktinfo *pi,
+                const u_int8_t *tags, u_int32_t ntags)
+{
+	const u_int8_t *f;
+	u_int32_t outlen;
+
+	if (pi == NULL || !(pi->pi_flags & NKE_PI_CAPTURED) || pi->pi_frame == NULL ||
+	    (pi->pi_flags & NKE_PI_INJECTED) || (NKE_PC(m)->pc_flags & NKE_PC_INJECTED))
+		return 0;
+	f = pi->pi_frame;
+	if (ifp->if_nkstype != NKS_IFT_ETHER) {
+		/* lo0/utun: the captured frame is the packet, without the family word. */
+		outlen = len - 4;
+		return outlen <= pi->pi_framelen && pi->pi_framelen - outlen <= 64 &&
+		       nke__range_equal(m, 4, f, outlen);
+	}
+	outlen = len + 4 * ntags;
+	return outlen <= pi->pi_framelen && pi->pi_framelen - outlen <= 64 &&
+	       nke__range_equal(m, 0, f, 12) && (ntags == 0 || memcmp(tags, f + 12, 4 * ntags) == 0) &&
+	       nke__range_equal(m, 12, f + 12 + 4 * ntags, len - 12);
+}
+
 void
 nke__emit_out(struct __mbuf *m, struct __ifnet *ifp, struct nke_pktinfo *pi)
 {
-	u_int32_t len, hl, family = 0, i, ntags = 0, dir = NKS_DIR_OUT;
+	u_int32_t len, hl, family = 0, i, ntags = 0, dir = NKS_DIR_OUT, flags;
 	const u_int8_t *tags = NULL;
 	u_int8_t *b;
 
@@ -360,6 +474,7 @@ nke__emit_out(struct __mbuf *m, struct __ifnet *ifp, struct nke_pktinfo *pi)
 	if (!nke__emit_on())
 		return;
 	len = pkt_len(m);
+	flags = pkt_emit_flags(m, pi);
 	if (ifp->if_nkstype == NKS_IFT_ETHER) {
 		if (len < NKE_ETHER_HDR)
 			return;
@@ -372,6 +487,23 @@ nke__emit_out(struct __mbuf *m, struct __ifnet *ifp, struct nke_pktinfo *pi)
 				ntags = ifp->if_ntags;
 			}
 		}
+	} else {
+		u_int32_t af;
+
+		if (len < 4)
+			return;
+		nke__m_copydata(m, 0, 4, &af);
+		family = af == NKE_AF_INET    ? NKS_FAMILY_INET
+		         : af == NKE_AF_INET6 ? NKS_FAMILY_INET6
+		                              : 0;
+	}
+	if (unchanged_frame(m, len, ifp, pi, tags, ntags)) {
+		/* Unchanged: the captured frame, link padding included. */
+		emit(ifp, dir, pkt_index(m, pi), flags | NKS_EMIT_UNCHANGED, family, pi->pi_frame,
+		     pi->pi_framelen, pkt_missing(m, pi));
+		return;
+	}
+	if (ifp->if_nkstype == NKS_IFT_ETHER) {
 		b = emit_reserve(len + 4 * ntags);
 		if (b == NULL)
 			return;
@@ -382,29 +514,17 @@ nke__emit_out(struct __mbuf *m, struct __ifnet *ifp, struct nke_pktinfo *pi)
 		nke__m_copydata(m, 12, (int)(len - 12), b + hl);
 		len = hl + len - 12;
 	} else {
-		u_int32_t af;
-
-		if (len < 4)
-			return;
 		b = emit_reserve(len);
 		if (b == NULL)
 			return;
-		nke__m_copydata(m, 0, 4, &af);
-		family = af == NKE_AF_INET    ? NKS_FAMILY_INET
-		         : af == NKE_AF_INET6 ? NKS_FAMILY_INET6
-		                              : 0;
 		nke__m_copydata(m, 4, (int)(len - 4), b);
 		len -= 4;
 	}
-	if (pi != NULL && (pi->pi_flags & NKE_PI_CAPTURED) && pi->pi_frame != NULL &&
-	    !(pi->pi_flags & NKE_PI_INJECTED) && !(NKE_PC(m)->pc_flags & NKE_PC_INJECTED) &&
-	    len <= pi->pi_framelen && pi->pi_framelen - len <= 64 &&
-	    memcmp(b, pi->pi_frame, len) == 0) {
-		/* Unchanged: the captured frame, link padding included. */
-		b = (u_int8_t *)(uintptr_t)pi->pi_frame;
-		len = pi->pi_framelen;
-	}
-	emit(ifp, dir, pkt_index(m, pi), pkt_emit_flags(m, pi), family, b, len, pkt_missing(m, pi));
+	/* An original fragment sent again: unchanged if its hash is what it was. */
+	if (pi != NULL && (pi->pi_flags & NKE_PI_ORIGINAL) && pkt_index(m, pi) != 0 &&
+	    !(flags & NKS_EMIT_INJECTED) && nkh64(b, len) == pi->pi_prehash)
+		flags |= NKS_EMIT_UNCHANGED;
+	emit(ifp, dir, pkt_index(m, pi), flags, family, b, len, pkt_missing(m, pi));
 }
 
 void
@@ -418,6 +538,8 @@ nke__emit_copy(struct __mbuf *copy, struct __ifnet *ifp, u_int32_t dir)
 		return;
 	if (pc->pc_flags & NKE_PC_TRUNC)
 		flags |= NKS_EMIT_TRUNCATED;
+	if (pc->pc_index != 0)
+		flags |= NKS_EMIT_UNCHANGED; /* an original kept as captured */
 	if (ifp->if_nkstype != NKS_IFT_ETHER && copy->m_len > 0)
 		family = family_of_version(*(const u_int8_t *)copy->m_data);
 	emit(ifp, dir, pc->pc_index, flags, family, (const u_int8_t *)copy->m_data,
@@ -579,7 +701,7 @@ frame_reject(struct __ifnet *ifp, const struct nks_frame *fr, const char *why)
 	if (nke__emit_on()) {
 		pi_init(&pi, fr, ifp);
 		emit(ifp, fr->fr_dir, fr->fr_index,
-		     (pi.pi_flags & NKE_PI_TRUNC) ? NKS_EMIT_TRUNCATED : 0,
+		     NKS_EMIT_UNCHANGED | ((pi.pi_flags & NKE_PI_TRUNC) ? NKS_EMIT_TRUNCATED : 0),
 		     ifp->if_nkstype == NKS_IFT_ETHER ? 0
 		     : fr->fr_caplen > 0              ? family_of_version(fr->fr_data[0])
 		                                      : 0,
@@ -835,6 +957,7 @@ nke__net_init(void)
 	nke__net_nest = 0;
 	emit_buf = NULL;
 	emit_cap = 0;
+	nke__vd_mode = 0;
 	nke__ifnet_init();
 	nke__kev_init();
 	nke__dlil_init();

@@ -341,14 +341,17 @@ nke__so_note_emit(struct __socket *so, int result, struct __mbuf *m, const char 
 	/* The socket layer speaks only when some socket filter is registered. */
 	if (ho == NULL || ho->ho_verdict == NULL || nke__sflt_count == 0)
 		return;
-	va_start(ap, fmt);
-	nke__vsnprintf(d, sizeof(d), fmt, ap);
-	va_end(ap);
+	d[0] = '\0';
+	if (!nke__vd_brief()) {
+		va_start(ap, fmt);
+		nke__vsnprintf(d, sizeof(d), fmt, ap);
+		va_end(ap);
+	}
 	memset(&vd, 0, sizeof(vd));
 	vd.vd_index = mbuf_index(m);
 	vd.vd_hook = NKS_HOOK_SOCKET;
 	vd.vd_result = result;
-	vd.vd_detail = d;
+	vd.vd_detail = nke__vd_brief() ? NULL : d;
 	ho->ho_verdict(ho->ho_arg, &vd);
 }
 
@@ -363,15 +366,23 @@ nke__so_app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, 
 	so->so_app_bytes[out] += n;
 	if (ho == NULL || ho->ho_verdict == NULL)
 		return;
-	if (so->so_app_bytes[out] == n)
-		nkh_init(&so->so_app_hs[out]);
-	hash_chain(&so->so_app_hs[out], m, off, n);
+	/* Brief verdicts: nobody will read the stream hash. */
+	if (!nke__vd_brief()) {
+		if (so->so_app_bytes[out] == n)
+			nkh_init(&so->so_app_hs[out]);
+		hash_chain(&so->so_app_hs[out], m, off, n);
+	}
 	if (nke__sflt_count == 0)
 		return;
-	h = n > 0 ? nke__hash(m, off, n) : 0;
-	nke__snprintf(d, sizeof(d), "%s so=%u total=%llu stream=%016llx", out ? "send" : "recv",
-	              so->so_id, (unsigned long long)so->so_app_bytes[out],
-	              (unsigned long long)nkh_final(&so->so_app_hs[out]));
+	h = 0;
+	d[0] = '\0';
+	if (!nke__vd_brief()) {
+		h = n > 0 ? nke__hash(m, off, n) : 0;
+		nke__snprintf(d, sizeof(d), "%s so=%u total=%llu stream=%016llx",
+		              out ? "send" : "recv", so->so_id,
+		              (unsigned long long)so->so_app_bytes[out],
+		              (unsigned long long)nkh_final(&so->so_app_hs[out]));
+	}
 	memset(&vd, 0, sizeof(vd));
 	vd.vd_index = mbuf_index(m);
 	vd.vd_hook = NKS_HOOK_APP;
@@ -380,7 +391,7 @@ nke__so_app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, 
 	vd.vd_hash = h;
 	if (m != NULL && (m->m_flags & M_PKTHDR) && (NKE_PC(m)->pc_flags & NKE_PC_INJECTED))
 		vd.vd_flags |= NKS_VD_INJECTED;
-	vd.vd_detail = d;
+	vd.vd_detail = nke__vd_brief() ? NULL : d;
 	ho->ho_verdict(ho->ho_arg, &vd);
 }
 

@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define NKS_SEAM_VERSION 5
+#define NKS_SEAM_VERSION 6
 
 typedef __INT8_TYPE__ nks_i8;
 typedef __UINT8_TYPE__ nks_u8;
@@ -287,6 +287,8 @@ void NKS_frame(const struct nks_frame *fr);
 
 #define NKS_EMIT_INJECTED 0x1	/* made or re-injected by a kext */
 #define NKS_EMIT_TRUNCATED 0x2	/* comes from a truncated record */
+#define NKS_EMIT_UNCHANGED 0x4	/* (v6) em_data is record em_index's frame, byte for
+				   byte, as captured (no kext changed it) */
 
 /*
  * A packet that went through every filter on its way without being dropped
@@ -346,6 +348,9 @@ enum nks_hook {
 #define NKS_VD_INJECTED 0x1	/* the packet was injected by a kext */
 #define NKS_VD_REPLACED 0x2	/* the filter handed back a different *data */
 #define NKS_VD_TRUNCATED 0x4	/* the packet comes from a truncated record */
+#define NKS_VD_MODIFIED 0x8	/* (v6) the bytes (or the length) differ from what the
+				   previous filter called for this packet at this hook
+				   left (not set for the first one) */
 
 /*
  * One filter callback's verdict, or a drop by the stack.  Strings are valid
@@ -361,7 +366,7 @@ struct nks_verdict {
 	nks_i32 vd_result;	/* return value: 0, EJUSTRETURN (-2) or a Darwin errno */
 	nks_u32 vd_flags;	/* NKS_VD_* */
 	nks_u32 vd_len;		/* packet length after the callback; 0 if none left */
-	nks_u64 vd_hash;	/* FNV-1a 64 of those bytes; 0 if none */
+	nks_u64 vd_hash;	/* NKH64 (nke_hash.h) of those bytes; 0 if none */
 	const char *vd_detail;	/* hook-specific words ("proto=6 offset=20", the
 				   event, the stack's reason), or NULL */
 };
@@ -387,6 +392,18 @@ struct nks_netstats {
 	nks_u64 ns_emitted_out;		/* outbound packets put on the wire */
 };
 void NKS_netstats(struct nks_netstats *ns);
+
+/*
+ * (v6) What the host wants of verdicts (ho_verdict), NKS_VDM_* bits; NKS_init
+ * resets it to 0 (everything).  NKS_VDM_BRIEF: the host only counts them,
+ * so the kernel spares the work of their content: vd_hash stays 0 and
+ * vd_detail NULL (a NKS_HOOK_STACK verdict keeps its reason), and the
+ * application streams' running hashes are not kept.  vd_len, vd_flags
+ * (NKS_VD_MODIFIED included) and the rest are as always.  Set it before
+ * the first frame.
+ */
+#define NKS_VDM_BRIEF 0x1
+void NKS_verdict_mode(nks_u32 mode);
 
 /*
  * The simulated applications exit (v3): every socket they still have open

@@ -134,6 +134,82 @@ test_verdict_fields_and_kext(void)
 	KT_ASSERT_EQ(NKS_kext_stop(kid, &res), 0);
 }
 
+/* --- Two IP filters, one of which may change a byte ------------------------ */
+
+static int mod_which; /* the filter (1: called first, 2: second) that changes a byte */
+static int mod_calls;
+
+static errno_t
+mod_in(void *cookie, mbuf_t *data, int off, u_int8_t proto)
+{
+	(void)cookie;
+	(void)off;
+	(void)proto;
+	if (++mod_calls == mod_which) {
+		u_int8_t *b = mbuf_data(*data);
+
+		b[mbuf_len(*data) - 1] ^= 0xff;
+	}
+	return 0;
+}
+
+static void
+test_verdict_modified_and_brief(void)
+{
+	u_int32_t idx = pt_attach_en("en0", 0, 0);
+	struct ipf_filter f;
+	ipfilter_t r1, r2;
+	struct pt_pkt p;
+	u_int32_t h;
+	int brief, which;
+
+	memset(&f, 0, sizeof(f));
+	f.ipf_input = mod_in;
+	f.name = "m1";
+	KT_ASSERT_EQ(ipf_addv4(&f, &r1), 0);
+	f.name = "m2";
+	KT_ASSERT_EQ(ipf_addv4(&f, &r2), 0);
+	pt_record(1, 1);
+	pt_eth(&p, 1, 0x0800, 0, NULL);
+	h = pt_ip4(&p, pt_ip_peer, pt_ip_host, 6, 1, 0, 0, "abcdef", 6);
+	for (brief = 0; brief < 2; brief++) {
+		NKS_verdict_mode(brief ? NKS_VDM_BRIEF : 0);
+		for (which = 0; which <= 2; which++) {
+			const struct pt_verdict *v;
+			u_int64_t want;
+
+			pt_record_reset();
+			mod_which = which;
+			mod_calls = 0;
+			pt_feed(idx, NKS_DIR_IN, &p);
+			KT_ASSERT_EQ(mod_calls, 2);
+			KT_ASSERT_EQ(pt_nverdicts, 2);
+			/* The first filter has nothing to compare with. */
+			KT_ASSERT(!(pt_verdicts[0].v.vd_flags & NKS_VD_MODIFIED));
+			/* The second: did its bytes differ from what the first left? */
+			v = &pt_verdicts[1];
+			KT_ASSERT_EQ((v->v.vd_flags & NKS_VD_MODIFIED) != 0, which == 2);
+			KT_ASSERT_EQ(v->v.vd_len, p.len - h);
+			if (brief) {
+				/* Counting only: no hash, no detail. */
+				KT_ASSERT_EQ(v->v.vd_hash, 0);
+				KT_ASSERT(v->v.vd_detail == NULL);
+			} else {
+				p.b[p.len - 1] ^= which != 0 ? 0xff : 0;
+				want = hash_of(p.b + h, p.len - h);
+				p.b[p.len - 1] ^= which != 0 ? 0xff : 0;
+				KT_ASSERT_EQ(v->v.vd_hash, want);
+				KT_ASSERT_STR_EQ(v->detail, "proto=6 offset=20");
+			}
+			/* The inbound emission: the captured frame, unless a byte changed. */
+			KT_ASSERT_EQ(pt_nemits, 1);
+			KT_ASSERT_EQ((pt_emits[0].e.em_flags & NKS_EMIT_UNCHANGED) != 0, which == 0);
+		}
+	}
+	KT_ASSERT_EQ(ipf_remove(r1), 0);
+	KT_ASSERT_EQ(ipf_remove(r2), 0);
+}
+
 static void
 test_netstats_and_frame_checks(void)
 {
@@ -362,7 +438,8 @@ test_output_runs_as_the_sending_process(void)
 	KT_ASSERT_EQ(ipf_remove(ref), 0);
 }
 
-NKT_CASES(NKT_CASE(test_verdict_fields_and_kext), NKT_CASE(test_netstats_and_frame_checks),
+NKT_CASES(NKT_CASE(test_verdict_fields_and_kext), NKT_CASE(test_verdict_modified_and_brief),
+          NKT_CASE(test_netstats_and_frame_checks),
           NKT_CASE(test_kev), NKT_CASE(test_proto_input_inject),
           NKT_CASE(test_captured_v6_output_state),
           NKT_CASE(test_output_runs_as_the_sending_process));
