@@ -271,9 +271,9 @@ iff_input_run(struct __ifnet *ifp, struct __mbuf **mp, char **framep, u_int32_t 
 			continue;
 		if (vd_on)
 			nke__vtrack_before(&vt, *mp, 0);
-		nke__cb_enter(&cb, f->filt_kext, f->filt_f.iff_name);
+		nke__cb_enter_at(&cb, f->filt_kext, f->filt_f.iff_name, NKS_HOOK_IFF_INPUT, mp, NULL);
 		r = f->filt_f.iff_input(f->filt_f.iff_cookie, ifp, pf, mp, framep);
-		nke__cb_leave(&cb);
+		nke__cb_leave_ret(&cb, r);
 		if (vd_on) {
 			char d[16];
 
@@ -309,9 +309,9 @@ iff_output_run(struct __ifnet *ifp, struct __mbuf **mp, u_int32_t pf)
 			continue;
 		if (vd_on)
 			nke__vtrack_before(&vt, *mp, 0);
-		nke__cb_enter(&cb, f->filt_kext, f->filt_f.iff_name);
+		nke__cb_enter_at(&cb, f->filt_kext, f->filt_f.iff_name, NKS_HOOK_IFF_OUTPUT, mp, NULL);
 		r = f->filt_f.iff_output(f->filt_f.iff_cookie, ifp, pf, mp);
-		nke__cb_leave(&cb);
+		nke__cb_leave_ret(&cb, r);
 		if (vd_on) {
 			char d[16];
 

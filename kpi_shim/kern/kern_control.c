@@ -48,6 +48,7 @@
 
 #include "net_internal.h"
 #include "nke_ctl.h"
+#include "kern_checks.h"
 
 #define CTL_MAX 64		/* controls registered at once */
 #define CTL_CLIENTS_MAX 256	/* clients connected at once, every control */
@@ -83,6 +84,9 @@ struct kctl {
 	ctl_getopt_func k_getopt;
 	u_int32_t k_kext;	/* load tag of the registering kext */
 	int k_warned_merge;
+	/* Units whose client went away lately (ctl-enqueue-disconnected). */
+	u_int32_t k_gone[8];
+	unsigned k_ngone;
 };
 
 enum client_state {
@@ -426,6 +430,22 @@ struct as_client {
 	char ac_name[2 * MAXCOMLEN + 1];
 };
 
+static u_int32_t
+client_hook(const char *what)
+{
+	if (strcmp(what, "ctl_connect") == 0)
+		return NKS_HOOK_CTL_CONNECT;
+	if (strcmp(what, "ctl_disconnect") == 0)
+		return NKS_HOOK_CTL_DISCONNECT;
+	if (strcmp(what, "ctl_send") == 0)
+		return NKS_HOOK_CTL_SEND;
+	if (strcmp(what, "ctl_setopt") == 0)
+		return NKS_HOOK_CTL_SETOPT;
+	if (strcmp(what, "ctl_getopt") == 0)
+		return NKS_HOOK_CTL_GETOPT;
+	return 0;
+}
+
 /*
  * Switch to a fresh simulated thread of the client process, running the
  * code of the kext that registered k.  The process the kernel ran for is
@@ -448,6 +468,8 @@ client_enter(struct as_client *ac, struct kctl *k, int nonroot, const char *what
 	proc_selfname(ac->ac_name, (int)sizeof(ac->ac_name));
 	ac->ac_prev_th = nke__thread_switch(ac->ac_th);
 	ac->ac_prev_kext = nke__kext_switch(k->k_kext);
+	nke__chk_forget();
+	nke__chk_enter(client_hook(what), k->k_kext, k->k_name, what);
 	nke__proc_set_current(CTL_CLIENT_PID, 1, CTL_CLIENT_NAME,
 	    nonroot ? CTL_USER_UID : 0, nonroot ? CTL_USER_GID : 0);
 }
@@ -455,6 +477,7 @@ client_enter(struct as_client *ac, struct kctl *k, int nonroot, const char *what
 static void
 client_leave(struct as_client *ac)
 {
+	nke__chk_leave();
 	nke__thread_exit(ac->ac_th);
 	(void)nke__thread_switch(ac->ac_prev_th);
 	(void)nke__kext_switch(ac->ac_prev_kext);
@@ -481,6 +504,34 @@ verdict(u_int32_t hook, struct kctl *k, int result, const char *fmt, ...)
 	nke__vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
 	nke__verdict(hook, 0, NULL, k->k_kext, k->k_name, result, NULL, NULL, 0, detail);
+}
+
+/* Remember that unit u of k lost its client (ctl-enqueue-disconnected). */
+static void
+unit_gone(struct kctl *k, u_int32_t unit)
+{
+	k->k_gone[k->k_ngone++ % (sizeof(k->k_gone) / sizeof(k->k_gone[0]))] = unit;
+}
+
+/*
+ * ctl_enqueue* found no client at `unit`: if one was there and went away,
+ * the kext keeps sending to a closed connection (it should forget the unit
+ * in ctl_disconnect).  XNU returns EINVAL, as here.
+ */
+static void
+unit_check_gone(struct kctl *k, u_int32_t unit, const char *who)
+{
+	unsigned i, n = k->k_ngone < 8 ? k->k_ngone : 8;
+
+	for (i = 0; i < n; i++) {
+		if (k->k_gone[i] != unit)
+			continue;
+		nke__report("ctl-enqueue-disconnected",
+		    "%s on unit %u of control \"%s\", whose client disconnected "
+		    "(ctl_disconnect ran): XNU returns EINVAL; forget the unit in ctl_disconnect",
+		    who, unit, k->k_name);
+		return;
+	}
 }
 
 /* The slot goes once nothing refers to it any more. */
@@ -602,6 +653,7 @@ ctl_register(struct kern_ctl_reg *userkctl, kern_ctl_ref *kctlref)
 	k->k_getopt = userkctl->ctl_getopt;
 	k->k_kext = nke__kext_current_id();
 	k->k_warned_merge = 0;
+	k->k_ngone = 0;
 	/* Index plus one, salted with a generation: a stale ref stays invalid. */
 	ref_gen = (ref_gen + 1) & 0xffffu;
 	if (ref_gen == 0)
@@ -635,21 +687,50 @@ ctl_deregister(kern_ctl_ref kctlref)
 	return 0;
 }
 
+static errno_t enqueuembuf(kern_ctl_ref kctlref, u_int32_t unit, mbuf_t m, u_int32_t flags);
+
+/*
+ * The KPI: on success the packet is the client's (the stack's); on EINVAL
+ * or ENOBUFS the caller still owns it (kpi-reference.md 1.7).
+ */
 NKE_KPI errno_t
 ctl_enqueuembuf(kern_ctl_ref kctlref, u_int32_t unit, mbuf_t m, u_int32_t flags)
+{
+	NKE_KPI_CALL("ctl_enqueuembuf");
+	u_int32_t owner, site;
+	errno_t error;
+
+	if (m == NULL)
+		nke__panic("ctl_enqueuembuf: NULL mbuf (XNU reads its packet header)");
+	if (!nke__m_live(m)) {
+		char d[768];
+
+		nke__panic("ctl_enqueuembuf: mbuf %p is already free: it was %s", (void *)m,
+		    nke__m_describe(m, d, sizeof(d)));
+	}
+	owner = m->m_owner;
+	site = nke__site_new(NKE_SITE_HANDOFF, NULL, NULL, 0);
+	nke__m_own_chain(m, NKE_OWN_STACK, site);
+	error = enqueuembuf(kctlref, unit, m, flags);
+	if (error != 0)
+		nke__m_own_chain(m, owner, nke__site_new(NKE_SITE_RETURNED, NULL, NULL, error));
+	return error;
+}
+
+static errno_t
+enqueuembuf(kern_ctl_ref kctlref, u_int32_t unit, mbuf_t m, u_int32_t flags)
 {
 	struct kctl *k;
 	struct ctl_client *c;
 	u_int32_t len;
 
-	if (m == NULL)
-		nke__panic("ctl_enqueuembuf: NULL mbuf (XNU reads its packet header)");
-	if (!nke__m_live(m))
-		nke__panic("ctl_enqueuembuf: mbuf %p is already free", (void *)m);
 	k = kctl_from_ref(kctlref);
 	c = k != NULL ? unit_of(k, unit) : NULL;
-	if (c == NULL)
+	if (c == NULL) {
+		if (k != NULL)
+			unit_check_gone(k, unit, "ctl_enqueuembuf");
 		return EINVAL;
+	}
 	if (m->m_flags & M_PKTHDR) {
 		len = m->m_pkthdr.len > 0 ? (u_int32_t)m->m_pkthdr.len : 0;
 	} else {
@@ -672,8 +753,11 @@ ctl_enqueuedata(kern_ctl_ref kctlref, u_int32_t unit, void *data, size_t len, u_
 	unsigned int num = 1;
 	size_t cur = 0;
 
-	if (c == NULL)
+	if (c == NULL) {
+		if (k != NULL)
+			unit_check_gone(k, unit, "ctl_enqueuedata");
 		return EINVAL;
+	}
 	if (rcv_space(c) < len)
 		return ENOBUFS;
 	if (len > 0 && data == NULL)
@@ -871,6 +955,8 @@ NKS_ctl_send(nks_u32 client, const void *data, nks_size len)
 		/* The callback owns m whatever it returns. */
 		c->c_busy++;
 		client_enter(&ac, k, c->c_nonroot, "ctl_send");
+		nke__m_own_chain(m, NKE_OWN_KEXT | k->k_kext,
+		                 nke__site_new(NKE_SITE_GIVEN, "ctl_send", NULL, 0));
 		r = k->k_send(k->k_ref, c->c_unit, c->c_unitinfo, m, 0);
 		client_leave(&ac);
 		c->c_busy--;
@@ -977,6 +1063,7 @@ NKS_ctl_disconnect(nks_u32 client)
 	run_disconnect(c);
 	/* Unread data goes with the socket; callbacks still running keep the slot. */
 	c->c_state = CS_CLOSED;
+	unit_gone(c->c_kctl, c->c_unit);
 	rcv_flush(c);
 	client_release(c);
 	return 0;

@@ -26,6 +26,7 @@
 #include <libkern/OSReturn.h>
 
 #include "nke_kern.h"
+#include "kern_checks.h"
 
 #define KEXT_REG_MAX 31
 
@@ -92,6 +93,14 @@ uint32_t
 nke__kext_current_id(void)
 {
 	return kext_cur;
+}
+
+int
+nke__kext_stopped(uint32_t id)
+{
+	struct kext_ent *k = kext_lookup(id);
+
+	return k != NULL && k->ke_state == KS_STOPPED;
 }
 
 const char *
@@ -178,8 +187,12 @@ NKS_kext_start(void *kmod_info, nks_u32 *kext_id, nks_i32 *result)
 	k->ke_state = KS_STARTING;
 
 	prev = kext_make_current(k->ke_id);
+	nke__chk_forget();
+	nke__chk_enter(0, k->ke_id, NULL, "start routine");
 	kr = ki->start(ki, NULL);
 	kext_check_locks(k, "start");
+	nke__chk_leave();
+	nke__chk_forget();
 	(void)kext_make_current(prev);
 
 	if (kr != KERN_SUCCESS) {
@@ -216,12 +229,17 @@ NKS_kext_stop(nks_u32 kext_id, nks_i32 *result)
 	nke__net_drain();
 	if (k->ke_ki->stop == NULL) {
 		k->ke_state = KS_STOPPED;
+		nke__chk_kext_stopped(k->ke_id);
 		return 0;
 	}
 
 	prev = kext_make_current(k->ke_id);
+	nke__chk_forget();
+	nke__chk_enter(0, k->ke_id, NULL, "stop routine");
 	kr = k->ke_ki->stop(k->ke_ki, NULL);
 	kext_check_locks(k, "stop");
+	nke__chk_leave();
+	nke__chk_forget();
 	(void)kext_make_current(prev);
 
 	if (kr != KERN_SUCCESS) {
@@ -230,6 +248,8 @@ NKS_kext_stop(nks_u32 kext_id, nks_i32 *result)
 		return EBUSY;
 	}
 	k->ke_state = KS_STOPPED;
+	/* What the kext left behind: it is gone now (docs/checks.md, unload). */
+	nke__chk_kext_stopped(k->ke_id);
 	return 0;
 }
 

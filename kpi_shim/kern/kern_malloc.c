@@ -13,6 +13,7 @@
  * quarantine, and a write found there when it leaves is reported.
  */
 #include "nke_svc.h"
+#include "kern_checks.h"
 
 #include <sys/cdefs.h>
 #include <sys/types.h>
@@ -200,6 +201,8 @@ nke__blk_alloc(uint32_t cls, uint32_t kind, size_t size, size_t align, int zero,
 	b->b_size = size;
 	b->b_base = p;
 	b->b_hostsize = hostsize;
+	/* The kext whose code allocates it: its leak if still there at unload. */
+	b->b_pad = nke__kext_current_id();
 	if (zero)
 		memset((void *)user, 0, size);
 	else
@@ -280,6 +283,71 @@ nke__blk_free(struct nke_blk *b)
 	quar_bytes += b->b_size;
 	while (quar_n > QUAR_BLOCKS || (quar_bytes > QUAR_BYTES && quar_n > 1))
 		quar_evict_one();
+}
+
+/*
+ * A kext stopped: its blocks still allocated are leaked for good.  One
+ * report per OSMalloc tag ("osmalloc-leak") and per _MALLOC type or
+ * IOMalloc ("malloc-leak"), with bytes and allocations.
+ */
+void
+nke__blk_leak_check(uint32_t kext)
+{
+	struct {
+		uint32_t g_kind;
+		const void *g_tag;
+		int g_type;
+		uint64_t g_bytes, g_n;
+	} grp[16];
+	unsigned ngrp = 0, i, more = 0;
+	struct nke_blk *b;
+	const char *name = nke__kext_name_of(kext);
+
+	if ((nke__chk_groups & NKS_CHK_LEAKS) == 0)
+		return;
+	for (b = live_head; b != NULL; b = b->b_next) {
+		if ((uint32_t)b->b_pad != kext)
+			continue;
+		for (i = 0; i < ngrp; i++)
+			if (grp[i].g_kind == b->b_kind && grp[i].g_tag == b->b_tag &&
+			    grp[i].g_type == b->b_type)
+				break;
+		if (i == ngrp) {
+			if (ngrp == sizeof(grp) / sizeof(grp[0])) {
+				more++;
+				continue;
+			}
+			grp[i].g_kind = b->b_kind;
+			grp[i].g_tag = b->b_tag;
+			grp[i].g_type = b->b_type;
+			grp[i].g_bytes = grp[i].g_n = 0;
+			ngrp++;
+		}
+		grp[i].g_bytes += b->b_size;
+		grp[i].g_n++;
+	}
+	for (i = 0; i < ngrp; i++) {
+		if (grp[i].g_kind == NKE_BLK_OSMALLOC)
+			nke__report("osmalloc-leak",
+			    "%s stopped with %llu bytes (%llu allocations) of OSMalloc tag \"%s\" "
+			    "still allocated",
+			    name, (unsigned long long)grp[i].g_bytes, (unsigned long long)grp[i].g_n,
+			    nke__osmalloc_tag_name(grp[i].g_tag));
+		else if (grp[i].g_kind == NKE_BLK_MALLOC)
+			nke__report("malloc-leak",
+			    "%s stopped with %llu bytes (%llu allocations) of _MALLOC type %d still "
+			    "allocated",
+			    name, (unsigned long long)grp[i].g_bytes, (unsigned long long)grp[i].g_n,
+			    grp[i].g_type);
+		else
+			nke__report("malloc-leak",
+			    "%s stopped with %llu bytes (%llu allocations) of %s still allocated",
+			    name, (unsigned long long)grp[i].g_bytes, (unsigned long long)grp[i].g_n,
+			    nke__blk_kind_name(grp[i].g_kind));
+	}
+	if (more != 0)
+		nke__report("malloc-leak", "%s stopped with %u more leaked blocks", name, more);
+	nke__osmalloc_kext_stopped(kext);
 }
 
 /* --- Quarantine of bookkeeping objects ----------------------------------- */

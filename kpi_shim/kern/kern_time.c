@@ -13,6 +13,7 @@
  * the clock reads its deadline (or later, never earlier).
  */
 #include "nke_svc.h"
+#include "kern_checks.h"
 
 #include <sys/cdefs.h>
 #include <sys/types.h>
@@ -522,6 +523,9 @@ co_run(struct callout *co)
 
 	co_dequeue(co);
 	nke__clock_advance_to(co->co_deadline);
+	nke__chk_enter(0, co->co_kext, NULL,
+	    co->co_kind == CO_TCALL ? "thread call" :
+	    co->co_kind == CO_KTHREAD ? "kernel thread" : "timeout callout");
 	switch (co->co_kind) {
 	case CO_TIMEOUT: {
 		void (*fn)(void *) = co->co_fn;
@@ -565,6 +569,8 @@ co_run(struct callout *co)
 	default:
 		nke__panic("callout %p has a bad kind %d", (void *)co, co->co_kind);
 	}
+	nke__chk_leave();
+	nke__chk_forget();
 	(void)nke__kext_switch(prev_kext);
 }
 
@@ -906,6 +912,57 @@ thread_call_isactive(thread_call_t call)
 
 	nke__warn_private_kpi("thread_call_isactive", 0);
 	return tc->tc_co.co_queued || tc->tc_running > 0 || tc->tc_resched;
+}
+
+/* --- Unload checks ------------------------------------------------------- */
+
+/*
+ * A kext stopped: a callout it armed that is still pending would run code
+ * that XNU unloaded ("timer-armed-at-unload"; nkesim cancels it), and a
+ * thread call it allocated and never freed is leaked ("thread-call-leak").
+ */
+void
+nke__time_kext_stopped(uint32_t kext)
+{
+	struct callout *co, *next;
+	struct thread_call *tc;
+	char sym[128];
+	const char *name = nke__kext_name_of(kext);
+
+	for (co = q_head; co != NULL; co = next) {
+		next = co->co_next;
+		if (co->co_kext != kext || co->co_kind == CO_KTHREAD)
+			continue;
+		if (co->co_kind == CO_TIMEOUT) {
+			nke__report("timer-armed-at-unload",
+			    "%s stopped with a timeout still armed: %s(%p) would run after the "
+			    "kext is gone (bsd_untimeout/untimeout it in the stop routine); "
+			    "cancelled",
+			    name, nke__sym((const void *)(uintptr_t)co->co_fn, sym, sizeof(sym)),
+			    co->co_arg);
+			co_dequeue(co);
+			NKH_free(co, sizeof(*co));
+		} else {
+			tc = (struct thread_call *)co;
+			nke__report("timer-armed-at-unload",
+			    "%s stopped with thread call %p (%s) still pending: it would run "
+			    "after the kext is gone (thread_call_cancel it and wait until it is "
+			    "not running); cancelled",
+			    name, (void *)tc,
+			    nke__sym((const void *)(uintptr_t)tc->tc_func, sym, sizeof(sym)));
+			co_dequeue(co);
+			tc->tc_resched = 0;
+		}
+	}
+	if ((nke__chk_groups & NKS_CHK_LEAKS) == 0)
+		return;
+	for (tc = calls; tc != NULL; tc = tc->tc_next)
+		if (tc->tc_co.co_kext == kext && tc->tc_magic == TC_MAGIC && !tc->tc_free_pending)
+			nke__report("thread-call-leak",
+			    "%s stopped without freeing thread call %p (%s): thread_call_free it "
+			    "in the stop routine",
+			    name, (void *)tc,
+			    nke__sym((const void *)(uintptr_t)tc->tc_func, sym, sizeof(sym)));
 }
 
 /* --- Module hooks ---------------------------------------------------------- */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "net_internal.h"
+#include "kern_checks.h"
 
 /* Traversals in progress, innermost last: which thread walks which list. */
 #define TRAV_MAX 64
@@ -56,7 +57,7 @@ filter_destroy(struct __ifnet_filter *f)
 	struct nke_cb cb;
 
 	if (f->filt_f.iff_detached != NULL) {
-		nke__cb_enter(&cb, f->filt_kext, f->filt_f.iff_name);
+		nke__cb_enter_at(&cb, f->filt_kext, f->filt_f.iff_name, 0, NULL, NULL);
 		f->filt_f.iff_detached(f->filt_f.iff_cookie, f->filt_ifp);
 		nke__cb_leave(&cb);
 	}
@@ -171,6 +172,30 @@ iflt_detach(interface_filter_t filter_ref)
 	}
 	TAILQ_REMOVE(&ifp->if_flt, f, filt_next);
 	filter_destroy(f);
+}
+
+/* A kext stopped with interface filters attached: XNU calls unloaded code. */
+void
+nke__iflt_kext_stopped(u_int32_t kext)
+{
+	u_int32_t i;
+
+	for (i = 1; i <= nke__if_count; i++) {
+		struct __ifnet *ifp = nke__ifindex[i];
+		struct __ifnet_filter *f;
+
+		if (ifp == NULL)
+			continue;
+		TAILQ_FOREACH(f, &ifp->if_flt, filt_next)
+		if (f->filt_kext == kext && !f->filt_skip)
+			nke__report("filter-not-removed",
+			            "%s stopped with its interface filter \"%s\" still attached to "
+			            "%s (no iflt_detach): XNU calls the unloaded code for the next "
+			            "packet",
+			            nke__kext_name_of(kext),
+			            f->filt_f.iff_name != NULL ? f->filt_f.iff_name : "",
+			            ifp->if_xname);
+	}
 }
 
 void

@@ -21,6 +21,7 @@
 #include <net/kpi_protocol.h>
 
 #include "net_internal.h"
+#include "kern_checks.h"
 
 #define KERNEL_TAG_TYPE_IPFILT 2       /* XNU's value */
 #define IPF_ID_UNKNOWN         (~0ULL) /* an injector no list holds: skips all */
@@ -31,11 +32,50 @@ static TAILQ_HEAD(, opaque_ipfilter) tbr_filters = TAILQ_HEAD_INITIALIZER(tbr_fi
 static u_int32_t kipf_ref;
 static u_int64_t ipf_next_id = 1;
 
+/*
+ * Filters whose removal completed (ipf_detach ran, the record is gone): a
+ * kext that injects with such a reference afterwards hands XNU a dangling
+ * pointer for its skip rule ("ipf-ref-after-remove").
+ */
+#define IPF_GONE_MAX 16
+static struct {
+	const void *g_ref;
+	u_int32_t g_kext;
+	char g_name[48];
+} ipf_gone[IPF_GONE_MAX];
+static unsigned ipf_gone_next;
+
 static void
 ipf_free(struct opaque_ipfilter *f)
 {
+	unsigned i = ipf_gone_next++ % IPF_GONE_MAX;
+
+	ipf_gone[i].g_ref = f;
+	ipf_gone[i].g_kext = f->ipf_kext;
+	strlcpy(ipf_gone[i].g_name, f->ipf_f.name != NULL ? f->ipf_f.name : "",
+	        sizeof(ipf_gone[i].g_name));
 	f->ipf_magic = 0;
 	NKH_free(f, sizeof(*f));
+}
+
+/* A reference to a filter whose removal completed: reported, 1. */
+static int
+ipf_ref_gone(ipfilter_t ref, const char *who)
+{
+	unsigned i;
+
+	for (i = 0; i < IPF_GONE_MAX; i++) {
+		if (ipf_gone[i].g_ref != ref || ref == NULL)
+			continue;
+		nke__report("ipf-ref-after-remove",
+		            "%s with the reference of IP filter \"%s\" (%s), whose removal "
+		            "completed (ipf_detach ran): the reference is stale, and once XNU "
+		            "reuses that memory for another filter the skip rule follows the "
+		            "wrong one; nkesim skips every filter",
+		            who, ipf_gone[i].g_name, nke__kext_name_of(ipf_gone[i].g_kext));
+		return 1;
+	}
+	return 0;
 }
 
 static void
@@ -45,7 +85,7 @@ ipf_call_detach(struct opaque_ipfilter *f)
 
 	if (f->ipf_f.ipf_detach == NULL)
 		return;
-	nke__cb_enter(&cb, f->ipf_kext, f->ipf_f.name);
+	nke__cb_enter_at(&cb, f->ipf_kext, f->ipf_f.name, 0, NULL, NULL);
 	f->ipf_f.ipf_detach(f->ipf_f.cookie);
 	nke__cb_leave(&cb);
 }
@@ -196,6 +236,28 @@ nke__ipf_get_inject(struct __mbuf *m)
 	return id;
 }
 
+/* --- Unload ---------------------------------------------------------------------------- */
+
+/* A kext stopped with IP filters still installed: XNU calls unloaded code. */
+void
+nke__ipf_kext_stopped(u_int32_t kext)
+{
+	struct opaque_ipfilter *f;
+
+	TAILQ_FOREACH(f, &nke__ipv4_filters, ipf_link)
+	if (f->ipf_kext == kext && !f->ipf_removed)
+		nke__report("filter-not-removed",
+		            "%s stopped with its IPv4 filter \"%s\" still installed (no "
+		            "ipf_remove): XNU calls the unloaded code for the next packet",
+		            nke__kext_name_of(kext), f->ipf_f.name != NULL ? f->ipf_f.name : "");
+	TAILQ_FOREACH(f, &nke__ipv6_filters, ipf_link)
+	if (f->ipf_kext == kext && !f->ipf_removed)
+		nke__report("filter-not-removed",
+		            "%s stopped with its IPv6 filter \"%s\" still installed (no "
+		            "ipf_remove): XNU calls the unloaded code for the next packet",
+		            nke__kext_name_of(kext), f->ipf_f.name != NULL ? f->ipf_f.name : "");
+}
+
 /* --- Traversals --------------------------------------------------------------------- */
 
 static int
@@ -258,9 +320,9 @@ nke__ipf_input_run(int family, struct __mbuf **mp, int off, int proto, u_int64_t
 		orig = *mp;
 		if (vd_on)
 			nke__vtrack_before(&vt, *mp, 0);
-		nke__cb_enter(&cb, f->ipf_kext, f->ipf_f.name);
+		nke__cb_enter_at(&cb, f->ipf_kext, f->ipf_f.name, NKS_HOOK_IPF_INPUT, mp, NULL);
 		r = f->ipf_f.ipf_input(f->ipf_f.cookie, mp, off, (u_int8_t)proto);
-		nke__cb_leave(&cb);
+		nke__cb_leave_ret(&cb, r);
 		if (vd_on) {
 			char d[48], *e = d;
 
@@ -291,10 +353,74 @@ nke__ipf_input_run(int family, struct __mbuf **mp, int off, int proto, u_int64_t
 	return 0;
 }
 
+/*
+ * NKS_CC_LINK_OUTPUT: XNU's TCP hands ip_output chains of segments, and the
+ * IPv4 filter loop does not unlink them, so ipf_output may get a packet
+ * whose m_nextpkt links the next segment (kpi-reference.md 2.1 item 3).
+ * The stress mode links a small packet of the stack's own to each TCP
+ * segment while the IPv4 filters run, and checks after each of them that
+ * the link is still there and the packet alive ("nextpkt-tampered").
+ */
+static int
+is_tcp4(struct __mbuf *m)
+{
+	u_int8_t h[10];
+
+	if (m->m_pkthdr.len < 20 || nke__m_length(m) < 20)
+		return 0;
+	nke__m_copydata(m, 0, 10, h);
+	return (h[0] >> 4) == 4 && h[9] == NKE_IPPROTO_TCP;
+}
+
+static struct __mbuf *
+link_make(struct __mbuf *m)
+{
+	struct __mbuf *n = nke__m_gethdr(M_DONTWAIT, MT_DATA);
+
+	if (n == NULL)
+		return NULL;
+	/* A copy of the header: what a filter walking the list would see. */
+	n->m_len = m->m_pkthdr.len < 40 ? m->m_pkthdr.len : 40;
+	nke__m_copydata(m, 0, n->m_len, n->m_data);
+	n->m_pkthdr.len = n->m_len;
+	n->m_pkthdr.rcvif = m->m_pkthdr.rcvif;
+	return n;
+}
+
+/* After one filter: the link is gone (reported, NULL returned) or unlinked again. */
+static struct __mbuf *
+link_check(struct __mbuf **mp, struct __mbuf *orig, struct __mbuf *link, int r,
+           struct opaque_ipfilter *f)
+{
+	struct __mbuf *head = r == 0 ? *mp : orig;
+	const char *what = NULL;
+
+	if (!nke__m_live(link))
+		what = "freed the packet it links";
+	else if (head != NULL && nke__m_live(head) && head->m_nextpkt != link)
+		what = head->m_nextpkt == NULL ? "cleared it" : "changed it";
+	if (head != NULL && nke__m_live(head) && head->m_nextpkt == link)
+		head->m_nextpkt = NULL;
+	if (what == NULL)
+		return link;
+	nke__report("nextpkt-tampered",
+	            "ipf_output \"%s\" got a TCP packet whose m_nextpkt links the next packet "
+	            "of a chain (as XNU's TCP sends them) and %s: in XNU the rest of the chain "
+	            "is lost or freed twice",
+	            f->ipf_f.name != NULL ? f->ipf_f.name : "", what);
+	if (r == 0 && *mp != NULL && nke__m_live(*mp))
+		(*mp)->m_nextpkt = NULL;
+	if (nke__m_live(link) && link->m_nextpkt == NULL && what[0] == 'c' && what[1] == 'l')
+		nke__m_freem(link); /* cleared: nobody refers to it any more */
+	return NULL;
+}
+
 int
 nke__ipf_output_run(int family, struct __mbuf **mp, u_int64_t inject, ipf_pktopts_t opts,
                     struct nke_pktinfo *pi)
 {
+	struct __mbuf *link = NULL; /* NKS_CC_LINK_OUTPUT */
+	int link_tried = 0;
 	struct nke_ipf_list *list = family == 4 ? &nke__ipv4_filters : &nke__ipv6_filters;
 	struct opaque_ipfilter *f;
 	struct nke_vtrack vt = {0};
@@ -319,9 +445,21 @@ nke__ipf_output_run(int family, struct __mbuf **mp, u_int64_t inject, ipf_pktopt
 		orig = *mp;
 		if (vd_on)
 			nke__vtrack_before(&vt, *mp, 0);
-		nke__cb_enter(&cb, f->ipf_kext, f->ipf_f.name);
+		if (NKE_UNLIKELY(nke__chk_flags & NKS_CC_LINK_OUTPUT) && !link_tried) {
+			link_tried = 1;
+			if (family == 4 && (*mp)->m_nextpkt == NULL && is_tcp4(*mp))
+				link = link_make(*mp);
+		}
+		if (link != NULL)
+			(*mp)->m_nextpkt = link;
+		nke__cb_enter_at(&cb, f->ipf_kext, f->ipf_f.name, NKS_HOOK_IPF_OUTPUT, mp, NULL);
 		r = f->ipf_f.ipf_output(f->ipf_f.cookie, mp, opts);
-		nke__cb_leave(&cb);
+		nke__cb_leave_ret(&cb, r);
+		if (link != NULL && (link = link_check(mp, orig, link, r, f)) != NULL &&
+		    r != 0 && r != EJUSTRETURN && nke__m_live(link)) {
+			nke__m_freem(link);
+			link = NULL;
+		}
 		if (vd_on) {
 			char d[32];
 			struct __mbuf *after = r == EJUSTRETURN ? NULL : *mp;
@@ -347,10 +485,14 @@ nke__ipf_output_run(int family, struct __mbuf **mp, u_int64_t inject, ipf_pktopt
 			    f->ipf_f.name, r);
 		if (nke__cb_result(r, mp, "ipf_output", f->ipf_f.name) != 0) {
 			nke__ipf_unref();
+			if (link != NULL && nke__m_live(link))
+				nke__m_freem(link);
 			return 1;
 		}
 	}
 	nke__ipf_unref();
+	if (link != NULL && nke__m_live(link))
+		nke__m_freem(link);
 	return 0;
 }
 
@@ -367,8 +509,8 @@ pkt_version(struct __mbuf *m)
 	return b >> 4;
 }
 
-NKE_KPI errno_t
-ipf_inject_input(mbuf_t data, ipfilter_t filter_ref)
+static errno_t
+inject_input(mbuf_t data, ipfilter_t filter_ref)
 {
 	struct __mbuf *m = data;
 	int v, error;
@@ -439,8 +581,8 @@ ipf_inject_input(mbuf_t data, ipfilter_t filter_ref)
 	return proto_inject(pf, m);
 }
 
-NKE_KPI errno_t
-ipf_inject_output(mbuf_t data, ipfilter_t filter_ref, ipf_pktopts_t options)
+static errno_t
+inject_output(mbuf_t data, ipfilter_t filter_ref, ipf_pktopts_t options)
 {
 	struct __mbuf *m = data;
 	struct nke_pktinfo pi;
@@ -484,6 +626,58 @@ ipf_inject_output(mbuf_t data, ipfilter_t filter_ref, ipf_pktopts_t options)
 	else
 		error = nke__ip6_output(m, NKE_IPO_RAW, options, &pi);
 	nke__net_nest--;
+	return error;
+}
+
+/*
+ * The KPI: ownership of the packet moves to the stack for good on success
+ * (input) or in every case (output), as in XNU (kpi-reference.md 1.5); the
+ * checks record the hand-off and the kext's call site.
+ */
+NKE_KPI errno_t
+ipf_inject_input(mbuf_t data, ipfilter_t filter_ref)
+{
+	NKE_KPI_CALL("ipf_inject_input");
+	u_int32_t owner, site;
+	errno_t error;
+
+	if (data != NULL && !nke__m_live(data)) {
+		nke__m_uaf(data, "ipf_inject_input", __builtin_return_address(0));
+		return EINVAL;
+	}
+	if (filter_ref != NULL && ipf_lookup(filter_ref) == NULL)
+		(void)ipf_ref_gone(filter_ref, "ipf_inject_input");
+	if (data == NULL)
+		return inject_input(data, filter_ref);
+	owner = data->m_owner;
+	site = nke__site_new(NKE_SITE_HANDOFF, NULL, NULL, 0);
+	nke__m_own_chain(data, NKE_OWN_STACK, site);
+	error = inject_input(data, filter_ref);
+	if (error != 0 && nke__m_live(data))
+		/* The caller still owns it (and must free it). */
+		nke__m_own_chain(data, owner,
+		                 nke__site_new(NKE_SITE_RETURNED, NULL, NULL, error));
+	return error;
+}
+
+NKE_KPI errno_t
+ipf_inject_output(mbuf_t data, ipfilter_t filter_ref, ipf_pktopts_t options)
+{
+	NKE_KPI_CALL("ipf_inject_output");
+	u_int32_t site;
+	errno_t error;
+
+	if (data != NULL && !nke__m_live(data)) {
+		nke__m_uaf(data, "ipf_inject_output", __builtin_return_address(0));
+		return EINVAL;
+	}
+	if (filter_ref != NULL && ipf_lookup(filter_ref) == NULL)
+		(void)ipf_ref_gone(filter_ref, "ipf_inject_output");
+	site = data != NULL ? nke__site_new(NKE_SITE_HANDOFF, NULL, NULL, 0) : 0;
+	if (data != NULL)
+		nke__m_own_chain(data, NKE_OWN_STACK, site);
+	error = inject_output(data, filter_ref, options);
+	nke__site_set_err(site, error);
 	return error;
 }
 

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "mbuf_internal.h"
+#include "kern_checks.h"
 
 #define NKE_MAX_TX_COMPL_FUNC 8
 
@@ -36,21 +37,47 @@ nke__mbuf_kpi_init(void)
 /*
  * XNU reads and writes the packet-header area whether or not the mbuf has
  * one (for a plain mbuf that area is its data).  nkesim does the same, but
- * reports the misuse.
+ * reports the misuse, and the use of a freed mbuf.  (A macro: the caller's
+ * return address is the kext's call site.)
  */
-static inline void
-nke_pkthdr_check(mbuf_t m, const char *fn)
-{
-	if (NKE_UNLIKELY(!(m->m_flags & M_PKTHDR)))
-		nke__report("mbuf-no-pkthdr", "%s called on mbuf %p, which has no packet header",
-		            fn, (void *)m);
-}
+#define nke_pkthdr_check(m, fn)                                                                    \
+	do {                                                                                       \
+		if (NKE_UNLIKELY(!((m)->m_nkeflags & NKE_MF_LIVE)))                                \
+			nke__m_uaf((m), (fn), __builtin_return_address(0));                        \
+		else if (NKE_UNLIKELY(!((m)->m_flags & M_PKTHDR)))                                 \
+			nke__report("mbuf-no-pkthdr",                                              \
+			            "%s called on mbuf %p, which has no packet header", (fn),      \
+			            (void *)(m));                                                  \
+	} while (0)
 
-static inline void
-nke_live_check(mbuf_t m, const char *fn)
+/* A KPI that changes the mbuf: report and give up on a freed one. */
+#define NKE_M_LIVE_OR(m, fn, ret)                                                                  \
+	do {                                                                                       \
+		if (NKE_UNLIKELY(!((m)->m_nkeflags & NKE_MF_LIVE))) {                              \
+			nke__m_uaf((m), (fn), __builtin_return_address(0));                        \
+			return ret;                                                                \
+		}                                                                                  \
+	} while (0)
+
+/*
+ * The kext frees an mbuf that it handed over to the stack, which still
+ * holds it (an injection that took it, a control's receive queue): in XNU
+ * the stack frees it again later.  Reported; nkesim leaves it to the stack.
+ */
+static int
+nke_handed_over(mbuf_t m, const char *fn, const void *ra)
 {
-	if (NKE_UNLIKELY(!nke__m_live(m)))
-		nke__panic("%s: mbuf %p is already free (double free)", fn, (void *)m);
+	char d[768], sym[128];
+
+	if (NKE_LIKELY(m->m_owner != NKE_OWN_STACK) || m->m_osite == 0 ||
+	    nke__site_kind(m->m_osite) != NKE_SITE_HANDOFF || !nke__m_live(m))
+		return 0;
+	nke__report("mbuf-free-after-handoff",
+	            "%s(%p) at %s frees a packet the stack owns: it was %s; not freed (the stack "
+	            "will)",
+	            fn, (void *)m, nke__sym(ra, sym, sizeof(sym)),
+	            nke__m_describe(m, d, sizeof(d)));
+	return 1;
 }
 
 /* ===================================================================== */
@@ -60,19 +87,26 @@ nke_live_check(mbuf_t m, const char *fn)
 NKE_KPI void *
 mbuf_data(mbuf_t mbuf)
 {
+	NKE_M_LIVE_CHECK(mbuf, "mbuf_data");
 	return mbuf->m_data;
 }
 
 NKE_KPI void *
 mbuf_datastart(mbuf_t mbuf)
 {
+	NKE_M_LIVE_CHECK(mbuf, "mbuf_datastart");
+	nke__m_unguard(mbuf);
 	return nke__m_start(mbuf);
 }
 
 NKE_KPI errno_t
 mbuf_setdata(mbuf_t mbuf, void *data, size_t len)
 {
-	uintptr_t start = (uintptr_t)nke__m_start(mbuf);
+	uintptr_t start;
+
+	NKE_M_LIVE_OR(mbuf, "mbuf_setdata", EINVAL);
+	nke__m_unguard(mbuf);
+	start = (uintptr_t)nke__m_start(mbuf);
 	size_t maxlen = mbuf_maxlen(mbuf);
 
 	if ((uintptr_t)data < start || (uintptr_t)data + len > start + maxlen)
@@ -87,8 +121,10 @@ mbuf_align_32(mbuf_t mbuf, size_t len)
 {
 	size_t room;
 
+	NKE_M_LIVE_OR(mbuf, "mbuf_align_32", EINVAL);
 	if ((mbuf->m_flags & M_EXT) && nke__m_mclhasreference(mbuf))
 		return ENOTSUP;
+	nke__m_unguard(mbuf);
 	mbuf->m_data = nke__m_start(mbuf);
 	room = (size_t)nke__m_trailingspace(mbuf);
 	if (len > room) {
@@ -120,6 +156,8 @@ mbuf_data_to_physical(void *ptr)
 NKE_KPI errno_t
 mbuf_get(mbuf_how_t how, mbuf_type_t type, mbuf_t *mbuf)
 {
+	NKE_KPI_CALL("mbuf_get");
+
 	*mbuf = nke__m_get((int)how, (int)type);
 	return *mbuf == NULL ? ENOMEM : 0;
 }
@@ -127,6 +165,8 @@ mbuf_get(mbuf_how_t how, mbuf_type_t type, mbuf_t *mbuf)
 NKE_KPI errno_t
 mbuf_gethdr(mbuf_how_t how, mbuf_type_t type, mbuf_t *mbuf)
 {
+	NKE_KPI_CALL("mbuf_gethdr");
+
 	*mbuf = nke__m_gethdr((int)how, (int)type);
 	return *mbuf == NULL ? ENOMEM : 0;
 }
@@ -135,6 +175,8 @@ NKE_KPI errno_t
 mbuf_attachcluster(mbuf_how_t how, mbuf_type_t type, mbuf_t *mbuf, caddr_t extbuf,
                    void (*extfree)(caddr_t, u_int, caddr_t), size_t extsize, caddr_t extarg)
 {
+	NKE_KPI_CALL("mbuf_attachcluster");
+
 	if (mbuf == NULL || extbuf == NULL || extfree == NULL || extsize == 0)
 		return EINVAL;
 	*mbuf = nke__m_clattach(*mbuf, (int)type, extbuf, extfree, extsize, extarg, (int)how);
@@ -177,6 +219,7 @@ mbuf_freecluster(caddr_t addr, size_t size)
 NKE_KPI errno_t
 mbuf_getcluster(mbuf_how_t how, mbuf_type_t type, size_t size, mbuf_t *mbuf)
 {
+	NKE_KPI_CALL("mbuf_getcluster");
 	errno_t error = 0;
 	int created = 0;
 
@@ -204,6 +247,7 @@ mbuf_getcluster(mbuf_how_t how, mbuf_type_t type, size_t size, mbuf_t *mbuf)
 NKE_KPI errno_t
 mbuf_mclget(mbuf_how_t how, mbuf_type_t type, mbuf_t *mbuf)
 {
+	NKE_KPI_CALL("mbuf_mclget");
 	int created = 0;
 
 	if (mbuf == NULL)
@@ -227,6 +271,7 @@ mbuf_mclget(mbuf_how_t how, mbuf_type_t type, mbuf_t *mbuf)
 NKE_KPI errno_t
 mbuf_allocpacket(mbuf_how_t how, size_t packetlen, unsigned int *maxchunks, mbuf_t *mbuf)
 {
+	NKE_KPI_CALL("mbuf_allocpacket");
 	unsigned int numpkts = 1;
 	unsigned int numchunks = maxchunks != NULL ? *maxchunks : 0;
 	mbuf_t m;
@@ -254,6 +299,7 @@ NKE_KPI errno_t
 mbuf_allocpacket_list(unsigned int numpkts, mbuf_how_t how, size_t packetlen,
                       unsigned int *maxchunks, mbuf_t *mbuf)
 {
+	NKE_KPI_CALL("mbuf_allocpacket_list");
 	unsigned int numchunks = maxchunks != NULL ? *maxchunks : 0;
 	mbuf_t m;
 
@@ -278,44 +324,61 @@ mbuf_allocpacket_list(unsigned int numpkts, mbuf_how_t how, size_t packetlen,
 NKE_KPI errno_t
 mbuf_getpacket(mbuf_how_t how, mbuf_t *mbuf)
 {
+	NKE_KPI_CALL("mbuf_getpacket");
+
 	*mbuf = nke__m_getpacket_how((int)how);
 	if (*mbuf == NULL)
 		return how == MBUF_WAITOK ? ENOMEM : EWOULDBLOCK;
 	return 0;
 }
 
+/*
+ * A second free is reported ("mbuf-double-free", by nke__m_free) and
+ * ignored; NKE-DIVERGENCE: XNU panics or corrupts its free lists.
+ */
 NKE_KPI mbuf_t
 mbuf_free(mbuf_t mbuf)
 {
-	nke_live_check(mbuf, "mbuf_free");
+	NKE_KPI_CALL("mbuf_free");
+
+	if (nke_handed_over(mbuf, "mbuf_free", __builtin_return_address(0)))
+		return NULL;
 	return nke__m_free(mbuf);
 }
 
 NKE_KPI void
 mbuf_freem(mbuf_t mbuf)
 {
-	if (mbuf != NULL)
-		nke_live_check(mbuf, "mbuf_freem");
+	NKE_KPI_CALL("mbuf_freem");
+
+	if (mbuf != NULL && nke_handed_over(mbuf, "mbuf_freem", __builtin_return_address(0)))
+		return;
 	nke__m_freem(mbuf);
 }
 
 NKE_KPI int
 mbuf_freem_list(mbuf_t mbuf)
 {
-	if (mbuf != NULL)
-		nke_live_check(mbuf, "mbuf_freem_list");
+	NKE_KPI_CALL("mbuf_freem_list");
+
+	if (mbuf != NULL && nke_handed_over(mbuf, "mbuf_freem_list", __builtin_return_address(0)))
+		return 0;
 	return nke__m_freem_list(mbuf);
 }
 
 NKE_KPI size_t
 mbuf_leadingspace(const mbuf_t mbuf)
 {
+	NKE_M_LIVE_CHECK(mbuf, "mbuf_leadingspace");
 	return (size_t)nke__m_leadingspace(mbuf);
 }
 
 NKE_KPI size_t
 mbuf_trailingspace(const mbuf_t mbuf)
 {
+	NKE_M_LIVE_CHECK(mbuf, "mbuf_trailingspace");
+	/* The kext may write there now: the layout's guard goes. */
+	nke__m_unguard(mbuf);
 	return (size_t)nke__m_trailingspace(mbuf);
 }
 
@@ -326,13 +389,25 @@ mbuf_trailingspace(const mbuf_t mbuf)
 NKE_KPI errno_t
 mbuf_copym(const mbuf_t src, size_t offset, size_t len, mbuf_how_t how, mbuf_t *new_mbuf)
 {
+	NKE_KPI_CALL("mbuf_copym");
+
+	*new_mbuf = NULL;
+	NKE_M_LIVE_OR(src, "mbuf_copym", EINVAL);
 	*new_mbuf = nke__m_copym(src, (int)offset, (int)len, (int)how);
-	return *new_mbuf == NULL ? ENOMEM : 0;
+	if (*new_mbuf == NULL)
+		return ENOMEM;
+	/* Clusters are shared now: watch the bytes both chains see. */
+	nke__m_shared_mark(*new_mbuf);
+	return 0;
 }
 
 NKE_KPI errno_t
 mbuf_dup(const mbuf_t src, mbuf_how_t how, mbuf_t *new_mbuf)
 {
+	NKE_KPI_CALL("mbuf_dup");
+
+	*new_mbuf = NULL;
+	NKE_M_LIVE_OR(src, "mbuf_dup", EINVAL);
 	*new_mbuf = nke__m_dup(src, (int)how);
 	return *new_mbuf == NULL ? ENOMEM : 0;
 }
@@ -340,6 +415,9 @@ mbuf_dup(const mbuf_t src, mbuf_how_t how, mbuf_t *new_mbuf)
 NKE_KPI errno_t
 mbuf_prepend(mbuf_t *orig, size_t len, mbuf_how_t how)
 {
+	NKE_KPI_CALL("mbuf_prepend");
+
+	NKE_M_LIVE_OR(*orig, "mbuf_prepend", EINVAL);
 	*orig = nke__m_prepend_2(*orig, (int)len, (int)how);
 	return *orig == NULL ? ENOMEM : 0;
 }
@@ -347,13 +425,21 @@ mbuf_prepend(mbuf_t *orig, size_t len, mbuf_how_t how)
 NKE_KPI errno_t
 mbuf_split(mbuf_t src, size_t offset, mbuf_how_t how, mbuf_t *new_mbuf)
 {
+	NKE_KPI_CALL("mbuf_split");
+
+	*new_mbuf = NULL;
+	NKE_M_LIVE_OR(src, "mbuf_split", EINVAL);
 	*new_mbuf = nke__m_split(src, (int)offset, (int)how);
+	/* The two parts share a cluster but see disjoint bytes: nothing to watch. */
 	return *new_mbuf == NULL ? ENOMEM : 0;
 }
 
 NKE_KPI errno_t
 mbuf_pullup(mbuf_t *mbuf, size_t len)
 {
+	NKE_KPI_CALL("mbuf_pullup");
+
+	NKE_M_LIVE_OR(*mbuf, "mbuf_pullup", EINVAL);
 	*mbuf = nke__m_pullup(*mbuf, (int)len);
 	return *mbuf == NULL ? ENOMEM : 0;
 }
@@ -361,8 +447,10 @@ mbuf_pullup(mbuf_t *mbuf, size_t len)
 NKE_KPI errno_t
 mbuf_pulldown(mbuf_t src, size_t *offset, size_t len, mbuf_t *location)
 {
+	NKE_KPI_CALL("mbuf_pulldown");
 	int new_offset = 0;
 
+	NKE_M_LIVE_OR(src, "mbuf_pulldown", EINVAL);
 	*location = nke__m_pulldown(src, (int)*offset, (int)len, &new_offset);
 	/* NKE-DIVERGENCE: XNU stores an uninitialised *offset on failure. */
 	if (*location == NULL)
@@ -374,12 +462,15 @@ mbuf_pulldown(mbuf_t src, size_t *offset, size_t len, mbuf_t *location)
 NKE_KPI void
 mbuf_adj(mbuf_t mbuf, int len)
 {
+	NKE_M_LIVE_OR(mbuf, "mbuf_adj", );
 	nke__m_adj(mbuf, len);
 }
 
 NKE_KPI errno_t
 mbuf_adjustlen(mbuf_t m, int amount)
 {
+	NKE_M_LIVE_OR(m, "mbuf_adjustlen", EINVAL);
+	nke__m_unguard(m);
 	if (amount > 0) {
 		size_t used = (size_t)(m->m_data - nke__m_start(m)) + (size_t)m->m_len;
 
@@ -397,6 +488,9 @@ mbuf_concatenate(mbuf_t dst, mbuf_t src)
 {
 	if (dst == NULL)
 		return NULL;
+	NKE_M_LIVE_OR(dst, "mbuf_concatenate", dst);
+	if (src != NULL)
+		NKE_M_LIVE_OR(src, "mbuf_concatenate", dst);
 	nke__m_cat(dst, src);
 	return dst;
 }
@@ -410,6 +504,8 @@ mbuf_copydata(const mbuf_t m0, size_t off, size_t len, void *out_data)
 
 	if (off >= INT_MAX || len >= INT_MAX)
 		return EINVAL;
+	if (m0 != NULL)
+		NKE_M_LIVE_CHECK(m0, "mbuf_copydata");
 	/* As XNU: nothing to copy into is a success. */
 	if (out_data == NULL || len == 0)
 		return 0;
@@ -435,16 +531,66 @@ mbuf_copydata(const mbuf_t m0, size_t off, size_t len, void *out_data)
 	return 0;
 }
 
+/* Do [off, off + len) of m's data meet the bytes a kext's mbuf_copym shared? */
+static int
+nke_watched(mbuf_t m, size_t off, size_t len)
+{
+	const struct nke_extref *er = m->m_ext.ext_ref;
+	long lo = (m->m_data - m->m_ext.ext_buf) + (long)off, hi;
+
+	if (er->er_sumlen == 0)
+		return 0;
+	if (len > (size_t)m->m_len - off)
+		len = (size_t)m->m_len - off;
+	hi = lo + (long)len;
+	return lo < (long)er->er_sumoff + er->er_sumlen && hi > (long)er->er_sumoff;
+}
+
+/*
+ * XNU's mbuf_copyback writes in place, also into cluster storage that a
+ * kext's mbuf_copym shares with another chain: reported.
+ */
+static int
+nke_copyback_check(mbuf_t m, size_t off, size_t len, const void *ra)
+{
+	char sym[128];
+
+	for (; m != NULL && len > 0; m = m->m_next) {
+		size_t n = (size_t)m->m_len;
+
+		if (off >= n) {
+			off -= n;
+			continue;
+		}
+		if ((m->m_flags & M_EXT) && m->m_ext.ext_ref->er_refcnt > 1 &&
+		    nke_watched(m, off, len)) {
+			nke__report("shared-cluster-write",
+			            "mbuf_copyback at %s writes into cluster %p, which mbuf_copym or "
+			            "mbuf_split shares with another chain: that chain changes too; "
+			            "copy with mbuf_dup first",
+			            nke__sym(ra, sym, sizeof(sym)), (void *)m->m_ext.ext_buf);
+			return 1;
+		}
+		len = len > n - off ? len - (n - off) : 0;
+		off = 0;
+	}
+	return 0;
+}
+
 NKE_KPI errno_t
 mbuf_copyback(mbuf_t m, size_t off, size_t len, const void *data, mbuf_how_t how)
 {
+	NKE_KPI_CALL("mbuf_copyback");
 	mbuf_t m_start = m, n;
 	const char *cp = data;
 	size_t mlen, totlen = 0;
 	errno_t result = 0;
+	int reported;
 
 	if (m == NULL || len == 0 || data == NULL)
 		return EINVAL;
+	NKE_M_LIVE_OR(m, "mbuf_copyback", EINVAL);
+	reported = nke_copyback_check(m, off, len, __builtin_return_address(0));
 	/* Walk to the mbuf holding `off`, appending zeroed mbufs if needed. */
 	while (off > (mlen = (size_t)m->m_len)) {
 		off -= mlen;
@@ -461,6 +607,7 @@ mbuf_copyback(mbuf_t m, size_t off, size_t len, const void *data, mbuf_how_t how
 		m = m->m_next;
 	}
 	while (len > 0) {
+		nke__m_unguard(m);
 		mlen = (size_t)m->m_len - off < len ? (size_t)m->m_len - off : len;
 		if (mlen < len && m->m_next == NULL && nke__m_trailingspace(m) > 0) {
 			/* Grow the last mbuf into its free space first. */
@@ -496,6 +643,8 @@ mbuf_copyback(mbuf_t m, size_t off, size_t len, const void *data, mbuf_how_t how
 out:
 	if ((m_start->m_flags & M_PKTHDR) && (size_t)m_start->m_pkthdr.len < totlen)
 		m_start->m_pkthdr.len = (int32_t)totlen;
+	if (reported)
+		nke__m_shared_rebase(m_start); /* said once */
 	return result;
 }
 
@@ -512,12 +661,14 @@ mbuf_mclhasreference(mbuf_t mbuf)
 NKE_KPI mbuf_t
 mbuf_next(const mbuf_t mbuf)
 {
+	NKE_M_LIVE_CHECK(mbuf, "mbuf_next");
 	return mbuf->m_next;
 }
 
 NKE_KPI errno_t
 mbuf_setnext(mbuf_t mbuf, mbuf_t next)
 {
+	NKE_M_LIVE_OR(mbuf, "mbuf_setnext", EINVAL);
 	if (next != NULL &&
 	    (next->m_nextpkt != NULL || next->m_type == MT_FREE || !nke__m_live(next)))
 		return EINVAL;
@@ -528,30 +679,37 @@ mbuf_setnext(mbuf_t mbuf, mbuf_t next)
 NKE_KPI mbuf_t
 mbuf_nextpkt(const mbuf_t mbuf)
 {
+	NKE_M_LIVE_CHECK(mbuf, "mbuf_nextpkt");
 	return mbuf->m_nextpkt;
 }
 
 NKE_KPI void
 mbuf_setnextpkt(mbuf_t mbuf, mbuf_t nextpkt)
 {
+	NKE_M_LIVE_OR(mbuf, "mbuf_setnextpkt", );
 	mbuf->m_nextpkt = nextpkt;
 }
 
 NKE_KPI size_t
 mbuf_len(const mbuf_t mbuf)
 {
+	NKE_M_LIVE_CHECK(mbuf, "mbuf_len");
 	return (size_t)mbuf->m_len;
 }
 
 NKE_KPI void
 mbuf_setlen(mbuf_t mbuf, size_t len)
 {
+	NKE_M_LIVE_OR(mbuf, "mbuf_setlen", );
+	nke__m_unguard(mbuf);
 	mbuf->m_len = (int32_t)len;
 }
 
 NKE_KPI size_t
 mbuf_maxlen(const mbuf_t mbuf)
 {
+	NKE_M_LIVE_CHECK(mbuf, "mbuf_maxlen");
+	nke__m_unguard(mbuf);
 	if (mbuf->m_flags & M_EXT)
 		return mbuf->m_ext.ext_size;
 	return (size_t)(mbuf->m_dat + NKE_MLEN - nke__m_start(mbuf));
@@ -560,6 +718,7 @@ mbuf_maxlen(const mbuf_t mbuf)
 NKE_KPI mbuf_type_t
 mbuf_type(const mbuf_t mbuf)
 {
+	NKE_M_LIVE_CHECK(mbuf, "mbuf_type");
 	return mbuf->m_type;
 }
 
@@ -575,6 +734,7 @@ mbuf_settype(mbuf_t mbuf, mbuf_type_t new_type)
 NKE_KPI mbuf_flags_t
 mbuf_flags(const mbuf_t mbuf)
 {
+	NKE_M_LIVE_CHECK(mbuf, "mbuf_flags");
 	return mbuf->m_flags & NKE_MBUF_KPI_FLAGS;
 }
 
@@ -622,6 +782,7 @@ mbuf_copy_pkthdr(mbuf_t dest, const mbuf_t src)
 NKE_KPI size_t
 mbuf_pkthdr_len(const mbuf_t mbuf)
 {
+	NKE_M_LIVE_CHECK(mbuf, "mbuf_pkthdr_len");
 	if ((mbuf->m_flags & M_PKTHDR) == 0 || mbuf->m_pkthdr.len < 0)
 		return 0;
 	return (size_t)mbuf->m_pkthdr.len;
@@ -872,6 +1033,8 @@ mbuf_tag_allocate(mbuf_t mbuf, mbuf_tag_id_t id, mbuf_tag_type_t type, size_t le
 
 	if (data_p != NULL)
 		*data_p = NULL;
+	if (mbuf != NULL)
+		NKE_M_LIVE_OR(mbuf, "mbuf_tag_allocate", EINVAL);
 	if (mbuf == NULL || (mbuf->m_flags & M_PKTHDR) == 0 || !nke_tag_id_valid(id) ||
 	    length < 1 || (length & 0xffff0000) != 0 || data_p == NULL)
 		return EINVAL;
@@ -895,6 +1058,8 @@ mbuf_tag_find(mbuf_t mbuf, mbuf_tag_id_t id, mbuf_tag_type_t type, size_t *lengt
 		*length = 0;
 	if (data_p != NULL)
 		*data_p = NULL;
+	if (mbuf != NULL)
+		NKE_M_LIVE_OR(mbuf, "mbuf_tag_find", EINVAL);
 	if (mbuf == NULL || (mbuf->m_flags & M_PKTHDR) == 0 || !nke_tag_id_valid(id) ||
 	    length == NULL || data_p == NULL)
 		return EINVAL;
@@ -911,6 +1076,8 @@ mbuf_tag_free(mbuf_t mbuf, mbuf_tag_id_t id, mbuf_tag_type_t type)
 {
 	struct m_tag *tag;
 
+	if (mbuf != NULL)
+		NKE_M_LIVE_OR(mbuf, "mbuf_tag_free", );
 	if (mbuf == NULL || (mbuf->m_flags & M_PKTHDR) == 0 || !nke_tag_id_valid(id))
 		return;
 	tag = nke__m_tag_locate(mbuf, id, type);

@@ -29,6 +29,7 @@
 #include <kern/thread_call.h>
 
 #include "sock_internal.h"
+#include "kern_checks.h"
 
 static TAILQ_HEAD(, nke_sflt) sflt_all = TAILQ_HEAD_INITIALIZER(sflt_all);
 /* Every filter record not yet freed (registered or draining), for fini. */
@@ -446,10 +447,10 @@ nke__sflt_data_in(struct __socket *so, const struct sockaddr *from, struct __mbu
 		orig = *data;
 		if (vd_on)
 			nke__vtrack_before(&vt, *data, 0);
-		nke__cb_enter(&cb, f->sf_kext, f->sf_f.sf_name);
+		nke__cb_enter_at(&cb, f->sf_kext, f->sf_f.sf_name, NKS_HOOK_SF_DATA_IN, data, control);
 		error = f->sf_f.sf_data_in(e->sfe_cookie, so, from, (mbuf_t *)data, (mbuf_t *)control,
 		                           flags);
-		nke__cb_leave(&cb);
+		nke__cb_leave_ret(&cb, error);
 		if (vd_on) {
 			char d[128];
 
@@ -484,10 +485,11 @@ nke__sflt_data_out(struct __socket *so, const struct sockaddr *to, struct __mbuf
 		orig = *data;
 		if (vd_on)
 			nke__vtrack_before(&vt, *data, 0);
-		nke__cb_enter(&cb, f->sf_kext, f->sf_f.sf_name);
+		nke__cb_enter_at(&cb, f->sf_kext, f->sf_f.sf_name, NKS_HOOK_SF_DATA_OUT, data,
+		                 control);
 		error = f->sf_f.sf_data_out(e->sfe_cookie, so, to, (mbuf_t *)data, (mbuf_t *)control,
 		                            flags);
-		nke__cb_leave(&cb);
+		nke__cb_leave_ret(&cb, error);
 		if (vd_on) {
 			char d[128];
 
@@ -1029,9 +1031,64 @@ inject_chain_ok(struct __mbuf *m, const char *who, int need_pkthdr)
 	return 1;
 }
 
+static errno_t inject_data_in(socket_t so, const struct sockaddr *from, mbuf_t data,
+                              mbuf_t control, sflt_data_flag_t flags);
+static errno_t inject_data_out(socket_t so, const struct sockaddr *to, mbuf_t data,
+                               mbuf_t control, sflt_data_flag_t flags);
+
+/*
+ * The KPI: data and control go to the stack for good, except on the early
+ * errors of sock_inject_data_in (EINVAL, ENOTSUP), which leave them to the
+ * caller (kpi-reference.md 2.5.6); sock_inject_data_out always consumes.
+ */
 NKE_KPI errno_t
 sock_inject_data_in(socket_t so, const struct sockaddr *from, mbuf_t data, mbuf_t control,
                     sflt_data_flag_t flags)
+{
+	NKE_KPI_CALL("sock_inject_data_in");
+	u_int32_t downer = 0, cowner = 0, site;
+	errno_t error;
+
+	site = nke__site_new(NKE_SITE_HANDOFF, NULL, NULL, 0);
+	if (data != NULL && nke__m_live(data)) {
+		downer = data->m_owner;
+		nke__m_own_chain(data, NKE_OWN_STACK, site);
+	}
+	if (control != NULL && nke__m_live(control)) {
+		cowner = control->m_owner;
+		nke__m_own_chain(control, NKE_OWN_STACK, site);
+	}
+	error = inject_data_in(so, from, data, control, flags);
+	if (error != 0) {
+		site = nke__site_new(NKE_SITE_RETURNED, NULL, NULL, error);
+		if (data != NULL && nke__m_live(data))
+			nke__m_own_chain(data, downer, site);
+		if (control != NULL && nke__m_live(control))
+			nke__m_own_chain(control, cowner, site);
+	}
+	return error;
+}
+
+NKE_KPI errno_t
+sock_inject_data_out(socket_t so, const struct sockaddr *to, mbuf_t data, mbuf_t control,
+                     sflt_data_flag_t flags)
+{
+	NKE_KPI_CALL("sock_inject_data_out");
+	u_int32_t site = nke__site_new(NKE_SITE_HANDOFF, NULL, NULL, 0);
+	errno_t error;
+
+	if (data != NULL && nke__m_live(data))
+		nke__m_own_chain(data, NKE_OWN_STACK, site);
+	if (control != NULL && nke__m_live(control))
+		nke__m_own_chain(control, NKE_OWN_STACK, site);
+	error = inject_data_out(so, to, data, control, flags);
+	nke__site_set_err(site, error);
+	return error;
+}
+
+static errno_t
+inject_data_in(socket_t so, const struct sockaddr *from, mbuf_t data, mbuf_t control,
+               sflt_data_flag_t flags)
 {
 	struct __socket *s;
 	struct nke_soctx sc;
@@ -1068,9 +1125,9 @@ sock_inject_data_in(socket_t so, const struct sockaddr *from, mbuf_t data, mbuf_
 	return 0;
 }
 
-NKE_KPI errno_t
-sock_inject_data_out(socket_t so, const struct sockaddr *to, mbuf_t data, mbuf_t control,
-                     sflt_data_flag_t flags)
+static errno_t
+inject_data_out(socket_t so, const struct sockaddr *to, mbuf_t data, mbuf_t control,
+                sflt_data_flag_t flags)
 {
 	struct __socket *s;
 	struct nke_soctx sc;
@@ -1093,6 +1150,46 @@ sock_inject_data_out(socket_t so, const struct sockaddr *to, mbuf_t data, mbuf_t
 	error = nke__so_send(s, to, data, control, flags & sock_data_filt_flag_oob, NULL);
 	nke__so_leave(&sc);
 	return error;
+}
+
+/* --- Unload ---------------------------------------------------------------------------------- */
+
+/*
+ * A kext stopped: a socket filter still registered (callbacks into
+ * unloaded code), or unregistered while sockets were attached and its
+ * sf_unregistered not yet called: sf_detach and sf_unregistered run after
+ * the kext is gone (kpi-reference.md 2.5.7: unload only after
+ * sf_unregistered).
+ */
+void
+nke__sflt_kext_stopped(u_int32_t kext)
+{
+	struct nke_sflt *f;
+
+	TAILQ_FOREACH(f, &sflt_every, sf_elink)
+	{
+		struct nke_sfe *e;
+		unsigned n = 0;
+
+		if (f->sf_kext != kext)
+			continue;
+		for (e = f->sf_entries; e != NULL; e = e->sfe_next_onfilter)
+			n++;
+		if (f->sf_onglobal)
+			nke__report("filter-not-removed",
+			            "%s stopped with its socket filter \"%s\" (handle 0x%x) still "
+			            "registered (no sflt_unregister): XNU calls the unloaded code",
+			            nke__kext_name_of(kext), f->sf_f.sf_name != NULL ? f->sf_f.sf_name : "",
+			            f->sf_f.sf_handle);
+		else
+			nke__report("sflt-attached-at-unload",
+			            "%s stopped before its socket filter \"%s\" finished unregistering: "
+			            "%u socket(s) were still attached when sflt_unregister was called, "
+			            "and sf_detach%s will run after the kext is gone; return EBUSY from "
+			            "stop until sf_unregistered was called",
+			            nke__kext_name_of(kext), f->sf_f.sf_name != NULL ? f->sf_f.sf_name : "",
+			            n, f->sf_f.sf_unregistered != NULL ? " and sf_unregistered" : "");
+	}
 }
 
 /* --- sockopt accessors -------------------------------------------------------------- */

@@ -14,6 +14,7 @@
  * naming both threads.
  */
 #include "nke_svc.h"
+#include "kern_checks.h"
 
 #include <sys/cdefs.h>
 #include <sys/types.h>
@@ -65,6 +66,7 @@ struct nke_lck {
 	lck_grp_t *l_grp;
 	struct thread *l_owner;	/* mutex, spin, rw exclusive */
 	uint32_t l_readers;	/* rw shared holds */
+	uint32_t l_dep;		/* its node in the lock-order graph + 1, 0: none yet */
 	struct nke_lck *l_prev, *l_next;
 	char l_grpname[GRP_NAME_MAX];
 };
@@ -212,6 +214,198 @@ void
 nke__rw_upgrade_fail_next(unsigned n)
 {
 	upgrade_failures = n;
+}
+
+/* --- Lock order (lockdep) ------------------------------------------------- */
+
+/*
+ * Every time a thread takes lock B (blocking) while holding lock A, the
+ * edge A -> B joins a graph of the orders seen.  An edge whose reverse path
+ * already exists (B -> ... -> A) means two code paths take the locks in
+ * opposite orders: run concurrently (as XNU runs filters on several CPUs)
+ * they deadlock.  Reported once per pair, with where the other order was
+ * first seen.  Nodes are never reused (a freed lock's node goes dead), and
+ * the graph stops growing at its limits.
+ */
+#define DEP_NODES 1024
+#define DEP_EDGES 8192
+
+struct dep_node {
+	const struct nke_lck *n_lck;	/* NULL once the lock is freed */
+	uint32_t n_first;		/* first out-edge + 1 */
+	char n_desc[GRP_NAME_MAX + 40];
+};
+
+struct dep_edge {
+	uint16_t e_to;
+	uint16_t e_reported;
+	uint32_t e_next;		/* next out-edge of the same node + 1 */
+	uint64_t e_index;		/* where the order was first seen */
+	uint32_t e_kext;
+	uint32_t e_hook;
+	const char *e_filter;
+	const char *e_what;
+};
+
+static struct dep_node *dep_nodes;
+static struct dep_edge *dep_edges;
+static uint32_t dep_nnodes, dep_nedges;
+
+static int
+dep_setup(void)
+{
+	const struct nks_hostops *ho = nke__hostops;
+
+	if (dep_nodes != NULL)
+		return 1;
+	/* The simulator's own tables: no failure injection, not counted. */
+	dep_nodes = ho->ho_alloc(ho->ho_arg, DEP_NODES * sizeof(*dep_nodes));
+	dep_edges = ho->ho_alloc(ho->ho_arg, DEP_EDGES * sizeof(*dep_edges));
+	if (dep_nodes == NULL || dep_edges == NULL) {
+		NKH_free(dep_nodes, DEP_NODES * sizeof(*dep_nodes));
+		NKH_free(dep_edges, DEP_EDGES * sizeof(*dep_edges));
+		dep_nodes = NULL;
+		dep_edges = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+/* The node of l (made on first use), or -1. */
+static int
+dep_node(struct nke_lck *l, const char *kind)
+{
+	struct dep_node *n;
+
+	if (l->l_dep != 0)
+		return (int)l->l_dep - 1;
+	if (dep_nnodes == DEP_NODES || !dep_setup())
+		return -1;
+	n = &dep_nodes[dep_nnodes];
+	n->n_lck = l;
+	n->n_first = 0;
+	nke__snprintf(n->n_desc, sizeof(n->n_desc), "%s %p (group \"%s\")", kind, (void *)l,
+	    l->l_grpname);
+	l->l_dep = ++dep_nnodes;
+	return (int)l->l_dep - 1;
+}
+
+static struct dep_edge *
+dep_find(int from, int to)
+{
+	uint32_t e;
+
+	for (e = dep_nodes[from].n_first; e != 0; e = dep_edges[e - 1].e_next)
+		if (dep_edges[e - 1].e_to == to)
+			return &dep_edges[e - 1];
+	return NULL;
+}
+
+/* A path from -> ... -> to through live nodes: its first edge, or NULL. */
+static struct dep_edge *
+dep_path(int from, int to)
+{
+	static uint16_t stack[DEP_NODES];
+	static uint8_t seen[DEP_NODES];
+	static struct dep_edge *first[DEP_NODES];
+	unsigned sp = 0;
+	uint32_t e;
+
+	memset(seen, 0, dep_nnodes);
+	stack[sp++] = (uint16_t)from;
+	seen[from] = 1;
+	first[from] = NULL;
+	while (sp > 0) {
+		int n = stack[--sp];
+
+		for (e = dep_nodes[n].n_first; e != 0; e = dep_edges[e - 1].e_next) {
+			struct dep_edge *x = &dep_edges[e - 1];
+
+			if (seen[x->e_to] || dep_nodes[x->e_to].n_lck == NULL)
+				continue;
+			first[x->e_to] = first[n] != NULL ? first[n] : x;
+			if (x->e_to == to)
+				return first[x->e_to];
+			seen[x->e_to] = 1;
+			stack[sp++] = x->e_to;
+		}
+	}
+	return NULL;
+}
+
+/* Thread th, holding its locks, takes l (blocking). */
+static void
+dep_acquire(struct thread *th, struct nke_lck *l)
+{
+	const struct nke_cbframe *f;
+	unsigned i;
+	int to;
+
+	if (th == NULL || th->th_nheld == 0 || !NKE_CHK_ON(NKS_CHK_LOCKS))
+		return;
+	to = dep_node(l, kind_name(l->l_kind));
+	if (to < 0)
+		return;
+	for (i = 0; i < th->th_nheld; i++) {
+		struct nke_lck *h = th->th_held[i].h_lock;
+		struct dep_edge *x, *rev;
+		int from;
+
+		if (h == l)
+			continue;
+		from = dep_node(h, kind_name(h->l_kind));
+		if (from < 0 || dep_find(from, to) != NULL)
+			continue;
+		rev = dep_path(to, from);
+		if (dep_nedges == DEP_EDGES)
+			return;
+		x = &dep_edges[dep_nedges++];
+		memset(x, 0, sizeof(*x));
+		x->e_to = (uint16_t)to;
+		x->e_next = dep_nodes[from].n_first;
+		dep_nodes[from].n_first = dep_nedges;
+		x->e_index = nke__cur_index;
+		x->e_kext = nke__kext_current_id();
+		if ((f = nke__chk_top()) != NULL) {
+			x->e_kext = f->f_kext;
+			x->e_hook = f->f_hook;
+			x->e_filter = f->f_filter;
+			x->e_what = f->f_what;
+		}
+		if (rev != NULL && !rev->e_reported) {
+			char where[200], at[40];
+			const char *k = rev->e_kext != 0 ? nke__kext_name_of(rev->e_kext) : NULL;
+
+			rev->e_reported = 1;
+			x->e_reported = 1;
+			if (rev->e_hook != 0)
+				nke__snprintf(where, sizeof(where), "%s of %s, filter \"%s\"",
+				    nke__hook_name(rev->e_hook), k != NULL ? k : "the kernel",
+				    rev->e_filter != NULL ? rev->e_filter : "");
+			else
+				nke__snprintf(where, sizeof(where), "%s of %s",
+				    rev->e_what != NULL ? rev->e_what : "code",
+				    k != NULL ? k : "the kernel");
+			if (rev->e_index != 0)
+				nke__snprintf(at, sizeof(at), "record #%llu",
+				    (unsigned long long)rev->e_index);
+			else
+				nke__snprintf(at, sizeof(at), "outside any record");
+			nke__report("lock-order-inversion",
+			    "%s taken while holding %s, but the opposite order was seen first "
+			    "(in %s, %s): two threads running both paths deadlock",
+			    dep_nodes[to].n_desc, dep_nodes[from].n_desc, where, at);
+		}
+	}
+}
+
+/* l is freed: its node no longer takes part. */
+static void
+dep_forget(struct nke_lck *l)
+{
+	if (l->l_dep != 0 && dep_nodes != NULL)
+		dep_nodes[l->l_dep - 1].n_lck = NULL;
+	l->l_dep = 0;
 }
 
 /* --- Groups and attributes ------------------------------------------------ */
@@ -490,6 +684,7 @@ lck_do_free(struct nke_lck *l, size_t size)
 		locks = l->l_next;
 	if (l->l_next != NULL)
 		l->l_next->l_prev = l->l_prev;
+	dep_forget(l);
 	l->l_magic = DEAD_MAGIC;
 	l->l_owner = NULL;
 	l->l_grp = NULL;
@@ -547,6 +742,7 @@ mtx_acquire(lck_mtx_t *lck, int spin, const char *who)
 		nke__assert_may_block(who);
 	if (l->l_owner != NULL)
 		lck_deadlock(l, l->l_owner, who);
+	dep_acquire(th, l);
 	l->l_owner = th;
 	l->l_spinmode = (uint8_t)spin;
 	held_add(th, lck, spin ? NKE_HOLD_MTX_SPIN : NKE_HOLD_MTX);
@@ -774,6 +970,7 @@ rw_acquire(lck_rw_t *lck, int excl, const char *who)
 		lck_deadlock(l, l->l_owner, who);
 	if (excl && l->l_readers > 0)
 		lck_deadlock(l, rw_some_reader(l), who);
+	dep_acquire(th, l);
 	if (excl) {
 		l->l_owner = th;
 		held_add(th, lck, NKE_HOLD_RW_EXCL);
@@ -1092,6 +1289,7 @@ spin_acquire(lck_spin_t *lck, const char *who)
 		lck_panic(l, who, "recursive lock by %s", thlabel(th, label, sizeof(label)));
 	if (l->l_owner != NULL)
 		lck_deadlock(l, l->l_owner, who);
+	dep_acquire(th, l);
 	l->l_owner = th;
 	held_add(th, lck, NKE_HOLD_SPIN);
 }
@@ -1245,6 +1443,9 @@ nke__locks_init(void)
 	locks = NULL;
 	nobjects = 0;
 	upgrade_failures = 0;
+	dep_nodes = NULL;
+	dep_edges = NULL;
+	dep_nnodes = dep_nedges = 0;
 }
 
 void
@@ -1272,6 +1473,11 @@ nke__locks_fini(void)
 		NKH_free(a, sizeof(*a));
 	}
 	nobjects = 0;
+	NKH_free(dep_nodes, DEP_NODES * sizeof(*dep_nodes));
+	NKH_free(dep_edges, DEP_EDGES * sizeof(*dep_edges));
+	dep_nodes = NULL;
+	dep_edges = NULL;
+	dep_nnodes = dep_nedges = 0;
 }
 
 void

@@ -163,6 +163,14 @@ struct nke_extref {
 	nke_ext_free_t er_free;     /* attached storage: the owner's free routine */
 	caddr_t er_arg;             /* its last argument */
 	struct nke_extref *er_next; /* free-list link */
+	/*
+	 * shared-cluster-write: a kext's mbuf_copym/mbuf_split shared these
+	 * bytes [er_sumoff, er_sumoff + er_sumlen) of the storage with another
+	 * chain; er_sum is their hash then (er_sumlen 0: nothing watched).
+	 */
+	u_int32_t er_sum;
+	u_int16_t er_sumoff;
+	u_int16_t er_sumlen;
 };
 
 #define NKE_EXTREF_MAGIC  0x6e6b6572u /* "nker" */
@@ -256,7 +264,12 @@ struct __mbuf {
 	/* nkesim bookkeeping (not part of XNU's layout, not seen by kexts). */
 	u_int32_t m_nkeflags; /* NKE_MF_* */
 	u_int32_t m_gen;      /* bumped at every allocation of this mbuf */
-	u_int32_t m_owner;    /* owner id for ownership checks (0: none) */
+	u_int32_t m_owner;    /* NKE_OWN_*: who must free it */
+	u_int32_t m_asite;    /* where a kext allocated it (a site, kern_checks.h); 0: the stack */
+	u_int32_t m_osite;    /* the last change of owner recorded (kept, dropped,
+	                         handed over, freed by a KPI call); 0: none */
+	u_int32_t m_aidx;     /* record being processed when it was allocated */
+	u_int32_t m_fidx;     /* ... when it was freed */
 	u_int32_t m_spare;
 
 	union {
@@ -278,6 +291,22 @@ struct __mbuf {
 
 #define NKE_MF_LIVE       0x1 /* allocated (not free, not quarantined) */
 #define NKE_MF_QUARANTINE 0x2 /* freed, held back from reuse */
+#define NKE_MF_GUARD      0x4 /* the bytes past its data are poisoned (mbuf_layout.c) */
+#define NKE_MF_UAFSEEN    0x8 /* freed, and a use after free was reported */
+
+/* Owners (m_owner): the stack, or a kext (by load tag). */
+#define NKE_OWN_STACK 0u
+#define NKE_OWN_KEXT  0x01000000u /* | load tag */
+#define NKE_OWN_KEXT_MASK 0x00ffffffu
+
+/* AddressSanitizer builds (manual poisoning of pooled memory). */
+#if defined(__SANITIZE_ADDRESS__)
+#define NKE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NKE_ASAN 1
+#endif
+#endif
 
 _Static_assert(sizeof(struct nke_pkthdr) == NKE_PKTHDRSIZE, "pkthdr must be XNU-sized");
 _Static_assert(sizeof(((struct __mbuf *)0)->M_dat) == NKE_MLEN, "mbuf body must be MLEN");
@@ -380,6 +409,15 @@ void nke__pool_destroy(struct nke_pool *p);
 void nke__asan_poison(const void *p, size_t n);
 void nke__asan_unpoison(const void *p, size_t n);
 
+/* The bytes past m's data are addressable again (the layout's guard goes). */
+void nke__m_unguard_slow(struct __mbuf *m);
+static inline void
+nke__m_unguard(struct __mbuf *m)
+{
+	if (NKE_UNLIKELY(m->m_nkeflags & NKE_MF_GUARD))
+		nke__m_unguard_slow(m);
+}
+
 /* Byte written over freed mbuf bodies and tag data. */
 #define NKE_POISON_BYTE 0xdb
 
@@ -434,6 +472,40 @@ void nke__m_copydata(struct __mbuf *m, int off, int len, void *vp);
 void nke__m_copyback_inplace(struct __mbuf *m, int off, int len, const void *cp);
 /* Sum of m_len over the chain. */
 size_t nke__m_length(struct __mbuf *m);
+
+/* --- Ownership and lifetime checks (uipc_mbuf.c) ---------------------- */
+
+/* Every mbuf of one packet (m_next) gets `owner`, and `site` if not 0. */
+void nke__m_own_chain(struct __mbuf *m, u_int32_t owner, u_int32_t site);
+/* ... every packet of a list (m_nextpkt) too. */
+void nke__m_own_list(struct __mbuf *m, u_int32_t owner, u_int32_t site);
+/*
+ * "allocated by mbuf_get at x.nke.so+0x12 in ipf_input of com.x, filter
+ * \"f\", record #3; freed by ..." for reports; buf returned.
+ */
+const char *nke__m_describe(struct __mbuf *m, char *buf, size_t size);
+/*
+ * A KPI call named `fn`, called from `ra`, got an mbuf that is not live:
+ * reports "mbuf-use-after-free" (once per mbuf and allocation).
+ */
+void nke__m_uaf(struct __mbuf *m, const char *fn, const void *ra);
+/* In a KPI function: report the use of a freed mbuf (the caller is the kext). */
+#define NKE_M_LIVE_CHECK(m, fn)                                                                    \
+	do {                                                                                       \
+		if (NKE_UNLIKELY(!((m)->m_nkeflags & NKE_MF_LIVE)))                                \
+			nke__m_uaf((m), (fn), __builtin_return_address(0));                        \
+	} while (0)
+/*
+ * The kext's mbuf_copym/mbuf_split shared cluster storage: remember a hash
+ * of the bytes both chains see; nke__m_shared_check reports
+ * "shared-cluster-write" when they changed.
+ */
+void nke__m_shared_mark(struct __mbuf *m);
+void nke__m_shared_check(struct __mbuf *m, const char *when);
+/* Take the watched bytes as they are now (after a reported write). */
+void nke__m_shared_rebase(struct __mbuf *m);
+/* A kext stopped: report every mbuf it still owns ("mbuf-leak"). */
+void nke__m_leak_check(u_int32_t kext);
 
 /* Statistics. */
 void nke__m_fill_stat(struct mbuf_stat *st);

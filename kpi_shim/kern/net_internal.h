@@ -305,14 +305,31 @@ void nke__pi_from_mbuf(struct nke_pktinfo *pi, struct __mbuf *m, struct __ifnet 
 
 /* --- Callbacks, verdicts, emissions (net_sim.c) ---------------------------- */
 
-/* Around one filter callback: current kext, lock balance. */
+/*
+ * Around one filter callback: current kext, lock balance, the checks'
+ * frame (hook and filter for reports and crash messages) and, for packet
+ * callbacks, ownership of the packet (kern_checks.c).
+ */
 struct nke_cb {
 	u_int32_t cb_prev_kext;
 	unsigned cb_locks;
 	const char *cb_filter;
+	u_int32_t cb_kext;
+	u_int32_t cb_hook;     /* NKS_HOOK_*, 0 if not said */
+	struct __mbuf **cb_mp; /* the packet lent to the callback, or NULL */
+	struct __mbuf **cb_cp; /* its control mbufs (socket filters), or NULL */
 };
 void nke__cb_enter(struct nke_cb *cb, u_int32_t kext, const char *filter);
+/*
+ * The same, naming the hook; for a packet callback, mp (and cp) point at
+ * the caller's packet (and control) pointer, lent to the filter while it
+ * runs.  Leave it with nke__cb_leave_ret(), which gives the packet its
+ * owner by the return value (kpi-reference.md 2.1).
+ */
+void nke__cb_enter_at(struct nke_cb *cb, u_int32_t kext, const char *filter, u_int32_t hook,
+                      struct __mbuf **mp, struct __mbuf **cp);
 void nke__cb_leave(struct nke_cb *cb);
+void nke__cb_leave_ret(struct nke_cb *cb, int r);
 
 static inline int
 nke__vd_on(void)

@@ -21,6 +21,7 @@
 
 #include "net_internal.h"
 #include "nke_ctl.h"
+#include "kern_checks.h"
 #include "nke_hash.h"
 
 struct nks_netstats nke__netstats;
@@ -124,15 +125,29 @@ emit_reserve(size_t n)
 /* --- Filter callbacks ----------------------------------------------------------- */
 
 void
-nke__cb_enter(struct nke_cb *cb, u_int32_t kext, const char *filter)
+nke__cb_enter_at(struct nke_cb *cb, u_int32_t kext, const char *filter, u_int32_t hook,
+                 struct __mbuf **mp, struct __mbuf **cp)
 {
 	cb->cb_prev_kext = nke__kext_switch(kext);
 	cb->cb_locks = nke__locks_held(nke__current_thread());
 	cb->cb_filter = filter;
+	cb->cb_kext = kext;
+	cb->cb_hook = hook;
+	cb->cb_mp = mp;
+	cb->cb_cp = cp;
+	nke__chk_enter(hook, kext, filter, "filter callback");
+	if (mp != NULL)
+		nke__chk_cb_lend(mp, cp, kext);
 }
 
 void
-nke__cb_leave(struct nke_cb *cb)
+nke__cb_enter(struct nke_cb *cb, u_int32_t kext, const char *filter)
+{
+	nke__cb_enter_at(cb, kext, filter, 0, NULL, NULL);
+}
+
+void
+nke__cb_leave_ret(struct nke_cb *cb, int r)
 {
 	struct thread *th = nke__current_thread();
 
@@ -145,7 +160,18 @@ nke__cb_leave(struct nke_cb *cb)
 		            cb->cb_filter != NULL ? cb->cb_filter : "",
 		            nke__locks_held_describe(th, buf, sizeof(buf)));
 	}
+	if (cb->cb_mp != NULL)
+		nke__chk_cb_return(cb->cb_mp, cb->cb_cp, cb->cb_kext, r);
+	nke__chk_leave();
 	(void)nke__kext_switch(cb->cb_prev_kext);
+}
+
+void
+nke__cb_leave(struct nke_cb *cb)
+{
+	/* Callers that do not say the result leave the packet's owner as it is. */
+	cb->cb_mp = NULL;
+	nke__cb_leave_ret(cb, 0);
 }
 
 /* --- Verdicts ---------------------------------------------------------------------- */
@@ -793,6 +819,7 @@ frame_in(struct __ifnet *ifp, const struct nks_frame *fr)
 		if (l2 != 0)
 			nke__nbr_learn(ifp, fr->fr_data, fr->fr_caplen, l2, NKS_DIR_IN);
 	}
+	m = nke__layout_apply(m, 0, 1); /* --mbuf-layout (mbuf_layout.c) */
 	nke__dlil_input(ifp, m, &pi);
 }
 
@@ -875,12 +902,14 @@ frame_out(struct __ifnet *ifp, const struct nks_frame *fr)
 			m->m_pkthdr.len -= (int32_t)(l2 - NKE_ETHER_HDR);
 			memcpy(m->m_data, pi.pi_lhdr, NKE_ETHER_HDR);
 		}
+		m = nke__layout_apply(m, NKE_ETHER_HDR, 0); /* --mbuf-layout */
 		(void)nke__dlil_output(pi.pi_ifp, pf, m, 1, &pi);
 		return;
 	}
 	m->m_data += l2;
 	m->m_len -= (int32_t)l2;
 	m->m_pkthdr.len -= (int32_t)l2;
+	m = nke__layout_apply(m, 0, 0); /* --mbuf-layout (mbuf_layout.c) */
 	nke__transport_output_captured(m, family, &pi);
 }
 

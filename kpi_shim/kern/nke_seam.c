@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nke_kern.h"
+#include "kern_checks.h"
 
 const struct nks_hostops *nke__hostops;
 
@@ -30,6 +31,7 @@ NKS_init(const struct nks_hostops *ops)
 	nke_reports = 0;
 	nke__clock_calendar_ns = 0;
 	nke__clock_uptime_ns = 0;
+	nke__checks_init();
 	nke__services_init();
 	nke__mbuf_init();
 	nke__net_init();
@@ -44,6 +46,7 @@ NKS_fini(void)
 	nke__net_fini();
 	nke__mbuf_fini();
 	nke__services_fini();
+	nke__checks_fini();
 	nke__hostops = NULL;
 }
 
@@ -133,13 +136,23 @@ nke_event(nks_u32 kind, const char *check, const char *fmt, va_list ap)
 {
 	const struct nks_hostops *ho = nke__hostops;
 	struct nks_event ev;
-	char msg[512];
+	char msg[1536], ctx[256];
+	nks_u32 g = nke__chk_group_of(check);
+	size_t n;
 
+	/* A group of checks turned off (--checks) sends nothing. */
+	if (g != 0 && (nke__chk_groups & g) == 0)
+		return;
 	if (kind == NKS_EV_REPORT)
 		nke_reports++;
 	if (ho == NULL || ho->ho_event == NULL)
 		return;
 	nke__vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Which kext code was running (or just returned): hook, kext, filter. */
+	nke__chk_context(ctx, sizeof(ctx));
+	n = strlen(msg);
+	if (ctx[0] != '\0' && n + strlen(ctx) < sizeof(msg))
+		memcpy(msg + n, ctx, strlen(ctx) + 1);
 	ev.ev_kind = kind;
 	ev.ev_check = check;
 	ev.ev_message = msg;

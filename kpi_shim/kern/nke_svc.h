@@ -161,6 +161,14 @@ struct nke_blk *nke__blk_lookup(const void *p);
 void nke__blk_free(struct nke_blk *b);
 /* Name of a block kind, for messages. */
 const char *nke__blk_kind_name(uint32_t kind);
+/*
+ * Unload checks (kern_checks.c calls them when a kext stopped): blocks the
+ * kext allocated and never freed ("osmalloc-leak", "malloc-leak"), tags it
+ * never released.  b_pad holds the allocating kext's load tag.
+ */
+void nke__blk_leak_check(uint32_t kext);
+void nke__osmalloc_kext_stopped(uint32_t kext);
+const char *nke__osmalloc_tag_name(const void *tag);
 
 /*
  * Quarantine for freed bookkeeping objects (locks, thread calls, tags):

@@ -29,6 +29,7 @@ struct __OSMallocTag__ {
 	uint32_t t_refs;	/* 1 (until Tagfree) + live allocations */
 	uint64_t t_bytes;	/* live bytes */
 	uint64_t t_allocs;	/* live allocations */
+	uint32_t t_kext;	/* load tag of the kext that created it */
 	struct __OSMallocTag__ *t_prev, *t_next;
 	char t_name[TAG_NAME_MAX];
 };
@@ -91,6 +92,7 @@ OSMalloc_Tagalloc(const char *name, uint32_t flags)
 	tag->t_magic = TAG_LIVE;
 	tag->t_flags = flags & OSMT_PAGEABLE;
 	tag->t_refs = 1;
+	tag->t_kext = nke__kext_current_id();
 	strlcpy(tag->t_name, name != NULL ? name : "", sizeof(tag->t_name));
 	tag->t_next = tags;
 	if (tags != NULL)
@@ -202,6 +204,28 @@ nke__osmalloc_foreach_tag(nke_osmalloc_tag_fn fn, void *arg)
 		next = t->t_next;
 		fn(t->t_name, t->t_bytes, t->t_allocs, t->t_released, arg);
 	}
+}
+
+const char *
+nke__osmalloc_tag_name(const void *tag)
+{
+	const struct __OSMallocTag__ *t = tag;
+
+	return t != NULL && (t->t_magic == TAG_LIVE || t->t_magic == TAG_DEAD) ? t->t_name : "?";
+}
+
+/* A kext stopped: tags it created and never released ("osmalloc-leak"). */
+void
+nke__osmalloc_kext_stopped(uint32_t kext)
+{
+	struct __OSMallocTag__ *t;
+
+	for (t = tags; t != NULL; t = t->t_next)
+		if (t->t_kext == kext && !t->t_released)
+			nke__report("osmalloc-leak",
+			    "%s stopped without releasing its OSMalloc tag \"%s\" "
+			    "(OSMalloc_Tagfree)",
+			    nke__kext_name_of(kext), t->t_name);
 }
 
 /* --- Module hooks ---------------------------------------------------------- */

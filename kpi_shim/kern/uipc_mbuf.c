@@ -19,9 +19,10 @@
 #include <string.h>
 
 #include "mbuf_internal.h"
+#include "kern_checks.h"
 
 /* Freed mbufs wait here, oldest first, before going back to the pool. */
-#define NKE_MBUF_QUARANTINE 256
+#define NKE_MBUF_QUARANTINE 1024
 
 #define NKE_MBUFS_PER_SLAB   128
 #define NKE_EXTREFS_PER_SLAB 64
@@ -46,14 +47,6 @@ static const u_int nke_cl_sizes[NKE_CL_NPOOLS] = {NKE_MCLBYTES, NKE_MBIGCLBYTES,
 /* ===================================================================== */
 /* Object pools                                                          */
 /* ===================================================================== */
-
-#if defined(__SANITIZE_ADDRESS__)
-#define NKE_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NKE_ASAN 1
-#endif
-#endif
 
 #ifdef NKE_ASAN
 void __asan_poison_memory_region(void const volatile *addr, size_t size);
@@ -321,7 +314,19 @@ nke_m_get_common(int how, int type, int hdr)
 	m->m_type = (u_int16_t)type;
 	m->m_nkeflags = NKE_MF_LIVE;
 	m->m_gen++;
-	m->m_owner = 0;
+	m->m_owner = NKE_OWN_STACK;
+	m->m_asite = 0;
+	m->m_osite = 0;
+	m->m_aidx = (u_int32_t)nke__cur_index;
+	m->m_fidx = 0;
+	if (NKE_UNLIKELY(nke__kpi.k_ra != NULL)) {
+		/* A kext's KPI call: the kext owns what it gets. */
+		u_int32_t k = nke__kext_current_id();
+
+		if (k != 0)
+			m->m_owner = NKE_OWN_KEXT | k;
+		m->m_asite = nke__site_new(NKE_SITE_ALLOC, NULL, NULL, 0);
+	}
 	if (hdr) {
 		m->m_flags = M_PKTHDR;
 		m->m_data = m->m_pktdat;
@@ -413,6 +418,7 @@ nke_cl_get(int cls, u_int8_t state)
 	er->er_class = (u_int8_t)cls;
 	er->er_free = NULL;
 	er->er_arg = NULL;
+	er->er_sumlen = 0;
 	nke_cl_live++;
 	return er;
 }
@@ -447,6 +453,12 @@ nke_m_ext_release(struct __mbuf *m)
 
 	if (er == NULL || er->er_magic != NKE_EXTREF_MAGIC || er->er_refcnt == 0)
 		nke__panic("m_free: mbuf %p has corrupt external storage state", m);
+	if (NKE_UNLIKELY(er->er_sumlen != 0)) {
+		/* Last look at the shared bytes before this reference goes. */
+		nke__m_shared_check(m, "when one of the chains was freed");
+		if (er->er_refcnt <= 2)
+			er->er_sumlen = 0;
+	}
 	if (--er->er_refcnt > 0)
 		return;
 	if (er->er_class == NKE_CL_EXT) {
@@ -588,6 +600,7 @@ nke__m_clattach(struct __mbuf *m, int type, caddr_t buf, nke_ext_free_t extfree,
 	er->er_flags = 0;
 	er->er_state = NKE_CLS_EXT;
 	er->er_class = NKE_CL_EXT;
+	er->er_sumlen = 0;
 	er->er_free = extfree;
 	er->er_arg = arg;
 	m->m_ext.ext_buf = buf;
@@ -624,13 +637,36 @@ nke_m_quarantine(struct __mbuf *m)
 	nke__pool_put(&nke_mbuf_pool, old);
 }
 
+/*
+ * A second free.  NKE-DIVERGENCE: XNU's mbuf allocator panics (or, without
+ * its audit option, corrupts its free lists); nkesim reports where the
+ * mbuf was allocated and freed, ignores the second free and goes on.
+ */
+static void
+nke_m_double_free(struct __mbuf *m)
+{
+	char d[768], sym[128], who[192];
+
+	if (nke__kpi.k_ra != NULL)
+		nke__snprintf(who, sizeof(who), "%s at %s",
+		              nke__kpi.k_fn != NULL ? nke__kpi.k_fn : "?",
+		              nke__sym(nke__kpi.k_ra, sym, sizeof(sym)));
+	else
+		nke__snprintf(who, sizeof(who), "the stack");
+	nke__report("mbuf-double-free", "mbuf %p freed again, by %s: it was %s", (void *)m, who,
+	            nke__m_describe(m, d, sizeof(d)));
+}
+
 struct __mbuf *
 nke__m_free(struct __mbuf *m)
 {
 	struct __mbuf *n;
 
-	if (NKE_UNLIKELY(!nke__m_live(m)))
-		nke__panic("m_free: freeing an already freed mbuf %p (double free)", (void *)m);
+	if (NKE_UNLIKELY(!nke__m_live(m))) {
+		nke_m_double_free(m);
+		return NULL;
+	}
+	nke__m_unguard(m);
 	n = m->m_next;
 	if (m->m_flags & M_PKTHDR) {
 		nke__m_tag_delete_chain(m);
@@ -646,7 +682,12 @@ nke__m_free(struct __mbuf *m)
 	m->m_len = 0;
 	m->m_next = NULL;
 	m->m_nextpkt = NULL;
-	m->m_data = NULL;
+	/* A stale mbuf_data() reads the poison, not NULL. */
+	m->m_data = m->m_dat;
+	m->m_owner = NKE_OWN_STACK;
+	m->m_fidx = (u_int32_t)nke__cur_index;
+	if (NKE_UNLIKELY(nke__kpi.k_ra != NULL))
+		m->m_osite = nke__site_new(NKE_SITE_FREE, NULL, NULL, 0);
 	nke_m_quarantine(m);
 	return n;
 }
@@ -1073,6 +1114,7 @@ nke__m_pullup(struct __mbuf *n, int len)
 
 	if (len < 0 || len > NKE_MLEN)
 		goto bad;
+	nke__m_unguard(n);
 	if (!(n->m_flags & M_EXT) && n->m_data >= n->m_dat + NKE_MLEN)
 		goto bad;
 	if (!(n->m_flags & M_EXT) && len < (n->m_dat + NKE_MLEN) - n->m_data && n->m_next != NULL) {
@@ -1192,6 +1234,7 @@ nke__m_cat(struct __mbuf *m, struct __mbuf *n)
 {
 	while (m->m_next != NULL)
 		m = m->m_next;
+	nke__m_unguard(m);
 	while (n != NULL) {
 		if ((m->m_flags & M_EXT) ||
 		    m->m_data + m->m_len + n->m_len >= m->m_dat + NKE_MLEN) {
@@ -1256,6 +1299,207 @@ nke__m_copyback_inplace(struct __mbuf *m, int off, int len, const void *vp)
 		off = 0;
 		m = m->m_next;
 	}
+}
+
+/* ===================================================================== */
+/* Ownership and lifetime checks                                         */
+/* ===================================================================== */
+
+void
+nke__m_unguard_slow(struct __mbuf *m)
+{
+	m->m_nkeflags &= ~(u_int32_t)NKE_MF_GUARD;
+	nke__asan_unpoison(nke__m_start(m), (size_t)nke__m_size(m));
+}
+
+void
+nke__m_own_chain(struct __mbuf *m, u_int32_t owner, u_int32_t site)
+{
+	unsigned long guard = 0;
+
+	for (; m != NULL && nke__m_live(m) && guard < 100000; m = m->m_next, guard++) {
+		m->m_owner = owner;
+		if (site != 0)
+			m->m_osite = site;
+	}
+}
+
+void
+nke__m_own_list(struct __mbuf *m, u_int32_t owner, u_int32_t site)
+{
+	unsigned long guard = 0;
+
+	for (; m != NULL && nke__m_live(m) && guard < 100000; m = m->m_nextpkt, guard++)
+		nke__m_own_chain(m, owner, site);
+}
+
+static const char *
+idx_str(u_int32_t idx, char *buf, size_t size)
+{
+	if (idx != 0)
+		nke__snprintf(buf, size, "record #%u", idx);
+	else
+		nke__snprintf(buf, size, "outside any record");
+	return buf;
+}
+
+const char *
+nke__m_describe(struct __mbuf *m, char *buf, size_t size)
+{
+	char sb[384], ib[40];
+	size_t n;
+
+	if (m->m_asite != 0)
+		n = (size_t)nke__snprintf(buf, size, "%s",
+		                          nke__site_str(m->m_asite, sb, sizeof(sb)));
+	else
+		n = (size_t)nke__snprintf(buf, size, "allocated by the stack (%s)",
+		                          idx_str(m->m_aidx, ib, sizeof(ib)));
+	if (n < size && m->m_osite != 0)
+		n += (size_t)nke__snprintf(buf + n, size - n, "; then %s",
+		                           nke__site_str(m->m_osite, sb, sizeof(sb)));
+	if (n < size && !nke__m_live(m) &&
+	    (m->m_osite == 0 || nke__site_kind(m->m_osite) != NKE_SITE_FREE))
+		(void)nke__snprintf(buf + n, size - n, "; freed by the stack (%s)",
+		                    idx_str(m->m_fidx, ib, sizeof(ib)));
+	return buf;
+}
+
+void
+nke__m_uaf(struct __mbuf *m, const char *fn, const void *ra)
+{
+	char d[768], sym[128];
+
+	/* Once per freed mbuf: a kext that uses it keeps using it. */
+	if (m->m_nkeflags & NKE_MF_UAFSEEN)
+		return;
+	m->m_nkeflags |= NKE_MF_UAFSEEN;
+	nke__report("mbuf-use-after-free", "%s(%p) at %s: the mbuf was %s", fn, (void *)m,
+	            nke__sym(ra, sym, sizeof(sym)), nke__m_describe(m, d, sizeof(d)));
+}
+
+/* FNV-1a 32 of n bytes. */
+static u_int32_t
+nke_sum32(const u_int8_t *p, size_t n)
+{
+	u_int32_t h = 0x811c9dc5u;
+
+	while (n-- > 0)
+		h = (h ^ *p++) * 0x01000193u;
+	return h;
+}
+
+void
+nke__m_shared_mark(struct __mbuf *m)
+{
+	for (; m != NULL && nke__m_live(m); m = m->m_next) {
+		struct nke_extref *er;
+		long off;
+
+		if (!(m->m_flags & M_EXT) || m->m_len <= 0)
+			continue;
+		er = m->m_ext.ext_ref;
+		off = m->m_data - m->m_ext.ext_buf;
+		if (er->er_refcnt < 2 || off < 0 || off > 0xffff || m->m_len > 0xffff)
+			continue;
+		er->er_sumoff = (u_int16_t)off;
+		er->er_sumlen = (u_int16_t)m->m_len;
+		er->er_sum = nke_sum32((const u_int8_t *)m->m_data, (size_t)m->m_len);
+	}
+}
+
+void
+nke__m_shared_rebase(struct __mbuf *m)
+{
+	for (; m != NULL && nke__m_live(m); m = m->m_next) {
+		struct nke_extref *er;
+
+		if (!(m->m_flags & M_EXT))
+			continue;
+		er = m->m_ext.ext_ref;
+		if (er->er_sumlen != 0 && (u_int32_t)er->er_sumoff + er->er_sumlen <= m->m_ext.ext_size)
+			er->er_sum = nke_sum32((const u_int8_t *)m->m_ext.ext_buf + er->er_sumoff,
+			                       er->er_sumlen);
+	}
+}
+
+void
+nke__m_shared_check(struct __mbuf *m, const char *when)
+{
+	unsigned long guard = 0;
+
+	for (; m != NULL && nke__m_live(m) && guard < 100000; m = m->m_next, guard++) {
+		struct nke_extref *er;
+		u_int32_t sum;
+
+		if (!(m->m_flags & M_EXT))
+			continue;
+		er = m->m_ext.ext_ref;
+		if (NKE_LIKELY(er->er_sumlen == 0) || er->er_refcnt < 2 ||
+		    (u_int32_t)er->er_sumoff + er->er_sumlen > m->m_ext.ext_size)
+			continue;
+		sum = nke_sum32((const u_int8_t *)m->m_ext.ext_buf + er->er_sumoff, er->er_sumlen);
+		if (sum == er->er_sum)
+			continue;
+		er->er_sum = sum; /* once per change */
+		nke__report("shared-cluster-write",
+		            "the %u bytes of cluster %p that mbuf_copym/mbuf_split shared between "
+		            "two chains changed (seen %s): writing through one chain silently "
+		            "changes the other; mbuf_dup gives a private copy",
+		            er->er_sumlen, (void *)m->m_ext.ext_buf, when);
+	}
+}
+
+void
+nke__m_leak_check(u_int32_t kext)
+{
+	struct nke_slab *sl;
+	u_int32_t owner = NKE_OWN_KEXT | kext;
+	u_int64_t nmbufs = 0, npkts = 0;
+	char ex[2][640];
+	unsigned nex = 0, i;
+
+	if (!NKE_CHK_ON(NKS_CHK_LEAKS))
+		return;
+	for (sl = nke_mbuf_pool.p_slabs; sl != NULL; sl = sl->s_next) {
+		char *obj = (char *)sl + NKE_SLAB_HDR;
+
+		for (i = 0; i < nke_mbuf_pool.p_perslab; i++, obj += nke_mbuf_pool.p_stride) {
+			struct __mbuf *m = (struct __mbuf *)(void *)obj;
+
+			if (!(m->m_nkeflags & NKE_MF_LIVE) || m->m_owner != owner)
+				continue;
+			nmbufs++;
+			if (m->m_flags & M_PKTHDR)
+				npkts++;
+		}
+	}
+	if (nmbufs == 0)
+		return;
+	/* Describe the first packets (or mbufs). */
+	for (sl = nke_mbuf_pool.p_slabs; sl != NULL && nex < 2; sl = sl->s_next) {
+		char *obj = (char *)sl + NKE_SLAB_HDR;
+
+		for (i = 0; i < nke_mbuf_pool.p_perslab && nex < 2;
+		     i++, obj += nke_mbuf_pool.p_stride) {
+			struct __mbuf *m = (struct __mbuf *)(void *)obj;
+			char d[560];
+
+			if (!(m->m_nkeflags & NKE_MF_LIVE) || m->m_owner != owner ||
+			    (npkts > 0 && !(m->m_flags & M_PKTHDR)))
+				continue;
+			nke__snprintf(ex[nex++], sizeof(ex[0]), "%s %p (%d bytes) %s",
+			              (m->m_flags & M_PKTHDR) ? "packet" : "mbuf", (void *)m,
+			              (m->m_flags & M_PKTHDR) ? m->m_pkthdr.len : m->m_len,
+			              nke__m_describe(m, d, sizeof(d)));
+		}
+	}
+	nke__report("mbuf-leak",
+	            "%s stopped still owning %llu mbufs (%llu packets); nothing will ever free "
+	            "them: %s%s%s%s",
+	            nke__kext_name_of(kext), (unsigned long long)nmbufs, (unsigned long long)npkts,
+	            ex[0], nex > 1 ? "; " : "", nex > 1 ? ex[1] : "",
+	            nmbufs > (u_int64_t)nex ? "; ..." : "");
 }
 
 /* ===================================================================== */

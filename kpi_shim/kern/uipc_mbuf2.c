@@ -35,6 +35,9 @@ nke__m_pulldown(struct __mbuf *m, int off, int len, int *offp)
 		nke__m_freem(m);
 		return NULL;
 	}
+	/* Bytes may be pulled into any mbuf's free space: the layout's guards go. */
+	for (n = m; n != NULL; n = n->m_next)
+		nke__m_unguard(n);
 	n = m;
 	while (n != NULL && off > 0) {
 		if (n->m_len > off)

@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define NKS_SEAM_VERSION 6
+#define NKS_SEAM_VERSION 7
 
 typedef __INT8_TYPE__ nks_i8;
 typedef __UINT8_TYPE__ nks_u8;
@@ -121,6 +121,15 @@ struct nks_hostops {
 	 * sleeping kext's bundle identifier.
 	 */
 	int (*ho_ctl_idle)(void *arg, const char *sleeper, const char *kext);
+	/*
+	 * Optional (v7): describe a code address for a report: `addr` is the
+	 * return address of a KPI call a check recorded (where a kext
+	 * allocated, freed or handed over an mbuf, armed a timer, ...).
+	 * Writes a NUL-terminated description into buf (e.g.
+	 * "dropper.nke.so+0x12a4 (dr_input+0x34)"); leaving it empty makes
+	 * the kernel print the bare address.  Called only while reporting.
+	 */
+	void (*ho_symbolize)(void *arg, const void *addr, char *buf, nks_size size);
 };
 
 /* Live-object counters, for leak checks in tests and at the end of a run. */
@@ -412,6 +421,90 @@ void NKS_verdict_mode(nks_u32 mode);
  * it once, after the capture and its drain, before the kexts stop.
  */
 void NKS_apps_exit(void);
+
+/* ====================================================================
+ * Checks and stress modes (v7).
+ * ==================================================================== */
+
+/*
+ * Groups of checks (docs/checks.md lists which check belongs to which).
+ * A group turned off sends neither its reports nor its warnings; simulated
+ * panics cannot be turned off.
+ */
+#define NKS_CHK_MBUF 0x01	/* chains handed back, mbuf KPI misuse */
+#define NKS_CHK_OWNERSHIP 0x02	/* mbuf lifetime: leaks, double frees, use after free,
+				   hand-offs */
+#define NKS_CHK_LOCKS 0x04	/* locks held at return, lock order, blocking */
+#define NKS_CHK_LEAKS 0x08	/* mbufs, OSMalloc/_MALLOC blocks, thread calls a kext
+				   still owns when it stops; end-of-run leaks */
+#define NKS_CHK_UNLOAD 0x10	/* filters, timers, controls a kext leaves behind */
+#define NKS_CHK_INJECT 0x20	/* injection preconditions and loops */
+#define NKS_CHK_SOCKETS 0x40	/* socket and socket-filter KPI misuse */
+#define NKS_CHK_CTL 0x80	/* kern_control misuse */
+#define NKS_CHK_MEMORY 0x100	/* OSFree/_FREE misuse, writes after free */
+#define NKS_CHK_REFS 0x200	/* filter registration, interface references */
+#define NKS_CHK_KPI 0x400	/* private or unsupported KPIs (warnings) */
+#define NKS_CHK_ALL 0x7ff
+
+/* How each captured packet is cut into mbufs before the stack delivers it. */
+enum nks_layout {
+	NKS_LAYOUT_CONTIGUOUS = 0,	/* one mbuf (a cluster) per frame: the default */
+	NKS_LAYOUT_DRIVER,		/* as receive drivers do: small frames copied into
+					   one header mbuf, larger ones in 2 KB clusters */
+	NKS_LAYOUT_SPLIT_HEADERS,	/* link, IP and transport headers each in their own
+					   mbuf (plus an empty one), then the payload */
+	NKS_LAYOUT_BYTES,		/* one mbuf per byte */
+	NKS_LAYOUT_RANDOM,		/* random cuts (empty mbufs too), from cc_seed */
+	NKS_LAYOUT_GUARD,		/* contiguous, with the guard of the other layouts */
+	NKS_LAYOUT_MAX
+};
+
+#define NKS_CC_LINK_OUTPUT 0x1	/* IPv4 ipf_output sees TCP packets with m_nextpkt
+				   linking a following packet, as XNU's TCP chains
+				   them; filters must leave the link alone */
+
+struct nks_checkcfg {
+	nks_u32 cc_groups;	/* NKS_CHK_* groups on (NKS_init: NKS_CHK_ALL) */
+	nks_u32 cc_layout;	/* enum nks_layout (NKS_init: contiguous) */
+	nks_u64 cc_seed;	/* NKS_LAYOUT_RANDOM */
+	nks_u32 cc_flags;	/* NKS_CC_* */
+};
+
+/*
+ * Configure the checks and stress modes (after NKS_init, which resets them).
+ * Returns 0, or EINVAL for an unknown layout or flag.  Under
+ * AddressSanitizer every layout but the contiguous one (and the guard
+ * layout) poisons the bytes past each mbuf's data, so a kext reading past
+ * mbuf_len() without mbuf_pullup() stops with a sanitizer report; in other
+ * builds those bytes hold a fill pattern.
+ */
+int NKS_checks_set(const struct nks_checkcfg *cc);
+/* Non-zero if this build can poison memory for the guard (AddressSanitizer). */
+int NKS_checks_have_guard(void);
+/*
+ * Group of a check or warning name (NKS_CHK_*), 0 for a name in no group;
+ * and whether it is on now (a name in no group always is).
+ */
+nks_u32 NKS_check_group(const char *check);
+int NKS_check_enabled(const char *check);
+
+/* The kext code running now, innermost first (for crash messages). */
+struct nks_cbinfo {
+	nks_u64 ci_index;	/* record being processed, 0 outside any */
+	nks_u32 ci_hook;	/* enum nks_hook of a filter callback, else 0 */
+	nks_u32 ci_kext_id;	/* load tag of the kext whose code runs, 0: none */
+	const char *ci_kext;	/* its bundle identifier, or NULL */
+	const char *ci_filter;	/* the filter (or control) name, or NULL */
+	const char *ci_what;	/* what runs when ci_hook is 0: "start routine",
+				   "stop routine", "callout", ...; or NULL */
+};
+
+/*
+ * Fill *ci.  Async-signal-safe: reads a few words of the kernel's state and
+ * calls nothing, so a fault handler may use it; the strings stay valid
+ * until NKS_fini.
+ */
+void NKS_current_callback(struct nks_cbinfo *ci);
 
 /* ====================================================================
  * kern_control clients (v3): the host plays the user-space side.

@@ -622,6 +622,10 @@ test_enqueue_records_and_enobufs(void)
 	KT_ASSERT_EQ(enqueue_in_disconnect, 0);
 	KT_ASSERT_EQ(ctl_enqueuedata(the_ref, unit, W("x"), 1, 0), EINVAL);
 	KT_ASSERT_EQ(nmsgs, 0);
+	/* Queueing to a unit whose client left is a kext bug: reported. */
+	KT_ASSERT_EQ(NKT_reports("ctl-enqueue-disconnected"), 1);
+	KT_ASSERT(strstr(NKT_last_message("ctl-enqueue-disconnected"), "ctl_enqueuedata on unit") !=
+	          NULL);
 	done();
 }
 

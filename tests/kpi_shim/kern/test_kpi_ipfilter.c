@@ -347,6 +347,8 @@ test_skip_rule_removed_injector(void)
 	KT_ASSERT_EQ(b.detached, 1);
 	norder = 0;
 	KT_ASSERT_EQ(ipf_inject_input(b.kept, stale), 0);
+	/* A stale reference is a kext bug: reported (and skips every filter). */
+	KT_ASSERT_EQ(NKT_reports("ipf-ref-after-remove"), 1);
 	KT_ASSERT_EQ(norder, 0); /* asynchronous */
 	pt_advance(1);           /* the input thread */
 	/* The injector is not in the list any more: no filter at all. */
