@@ -142,6 +142,9 @@ struct run {
 	/* Verdicts. */
 	struct fstat *fst;
 	unsigned nfst, fst_cap;
+	unsigned fst_last[NKS_HOOK_MAX]; /* per hook: the last one used */
+	uint64_t vctx_index; /* vctx is the context of this record (0: none) */
+	char vctx[24];
 	struct sreason reasons[32];
 	unsigned nreasons;
 	uint64_t reasons_other;
@@ -474,14 +477,25 @@ fstat_get(const struct nks_verdict *vd)
 {
 	const char *k = vd->vd_kext != NULL ? vd->vd_kext : "-";
 	const char *f = vd->vd_filter != NULL ? vd->vd_filter : "-";
-	unsigned i;
+	unsigned i, *last = vd->vd_hook < NKS_HOOK_MAX ? &R->fst_last[vd->vd_hook] : NULL;
 
-	for (i = 0; i < R->nfst; i++) {
-		struct fstat *s = &R->fst[i];
+	/* Most verdicts are for the same filter as the last one at their hook. */
+	if (last != NULL && *last < R->nfst) {
+		struct fstat *s = &R->fst[*last];
 
 		if (s->f_hook == vd->vd_hook && strcmp(s->f_kext, k) == 0 &&
 		    strcmp(s->f_filter, f) == 0)
 			return s;
+	}
+	for (i = 0; i < R->nfst; i++) {
+		struct fstat *s = &R->fst[i];
+
+		if (s->f_hook == vd->vd_hook && strcmp(s->f_kext, k) == 0 &&
+		    strcmp(s->f_filter, f) == 0) {
+			if (last != NULL)
+				*last = i;
+			return s;
+		}
 	}
 	if (R->nfst == R->fst_cap) {
 		unsigned cap = R->fst_cap != 0 ? R->fst_cap * 2 : 16;
@@ -502,6 +516,8 @@ fstat_get(const struct nks_verdict *vd)
 		free(s->f_filter);
 		return NULL;
 	}
+	if (last != NULL)
+		*last = R->nfst;
 	R->nfst++;
 	return s;
 }
@@ -523,6 +539,21 @@ count_reason(const char *reason)
 	}
 	snprintf(R->reasons[R->nreasons].s_reason, sizeof(R->reasons[0].s_reason), "%s", reason);
 	R->reasons[R->nreasons++].s_count = 1;
+}
+
+/* nkr_ctx_str() of a verdict, remembered: a record's verdicts come in a row. */
+static const char *
+vd_ctx(uint64_t index, char *buf, size_t size)
+{
+	uint64_t key = index != 0 ? index : R->ctx.c_phase == NKR_PH_PACKET ? R->ctx.c_index : 0;
+
+	if (key == 0)
+		return nkr_ctx_str(&R->ctx, index, buf, size);
+	if (key != R->vctx_index) {
+		nkr_ctx_str(&R->ctx, key, R->vctx, sizeof(R->vctx));
+		R->vctx_index = key;
+	}
+	return R->vctx;
 }
 
 static void
@@ -571,7 +602,7 @@ h_verdict(void *arg, const struct nks_verdict *vd)
 	}
 
 	if (R->have_log)
-		nkr_vlog_verdict(&R->log, nkr_ctx_str(&R->ctx, vd->vd_index, cb, sizeof(cb)), vd,
+		nkr_vlog_verdict(&R->log, vd_ctx(vd->vd_index, cb, sizeof(cb)), vd,
 		                 &vc);
 	if (R->a != NULL) {
 		if (inj)
@@ -1410,6 +1441,9 @@ nkr_run(const struct nkr_opts *o)
 		R->log_f = open_out(o->o_log, "the log");
 		if (R->log_f == NULL)
 			goto usage;
+		/* A line per filter callback: fewer, larger writes. */
+		if (R->log_f != stdout)
+			setvbuf(R->log_f, NULL, _IOFBF, 1 << 16);
 		R->log.l_f = R->log_f;
 		R->log.l_format = o->o_log_format;
 		R->have_log = 1;

@@ -16,16 +16,35 @@
 
 #include "vlog.h"
 
+/* Decimal digits of v at p (no NUL); returns the end. */
+static char *
+put_dec(char *p, uint64_t v)
+{
+	char t[20];
+	unsigned n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*p++ = t[--n];
+	return p;
+}
+
 const char *
 nkr_ctx_str(const struct nkr_ctx *c, uint64_t index, char *buf, size_t size)
 {
-	if (index != 0) {
-		snprintf(buf, size, "#%" PRIu64, index);
+	if (index == 0 && c->c_phase == NKR_PH_PACKET)
+		index = c->c_index;
+	if (index != 0 && size >= 22) {
+		buf[0] = '#';
+		*put_dec(buf + 1, index) = '\0';
 		return buf;
 	}
 	switch (c->c_phase) {
 	case NKR_PH_PACKET:
-		snprintf(buf, size, "#%" PRIu64, c->c_index);
+		snprintf(buf, size, "#%" PRIu64, index);
 		break;
 	case NKR_PH_TIMER:
 		snprintf(buf, size, "timer");
@@ -130,7 +149,9 @@ nkr_vclassify(const struct nks_verdict *vd, struct nkr_vclass *vc)
 {
 	char num[24];
 
-	memset(vc, 0, sizeof(*vc));
+	vc->vc_word[0] = '\0';
+	vc->vc_reason[0] = '\0';
+	vc->vc_rest = NULL;
 	if (vd->vd_hook == NKS_HOOK_STACK) {
 		vc->vc_kind = NKR_V_STACK;
 		if (vd->vd_detail != NULL && vd->vd_detail[0] != '\0' && vd->vd_detail[0] != ' ')
@@ -145,10 +166,10 @@ nkr_vclassify(const struct nks_verdict *vd, struct nkr_vclass *vc)
 	if (nkr_hook_is_packet(vd->vd_hook)) {
 		if (vd->vd_result == 0) {
 			vc->vc_kind = NKR_V_PASS;
-			snprintf(vc->vc_word, sizeof(vc->vc_word), "pass");
+			memcpy(vc->vc_word, "pass", 5);
 		} else if (vd->vd_result == -2) {
 			vc->vc_kind = NKR_V_KEPT;
-			snprintf(vc->vc_word, sizeof(vc->vc_word), "kept");
+			memcpy(vc->vc_word, "kept", 5);
 		} else {
 			vc->vc_kind = NKR_V_DROP;
 			snprintf(vc->vc_reason, sizeof(vc->vc_reason), "%s",
@@ -159,7 +180,7 @@ nkr_vclassify(const struct nks_verdict *vd, struct nkr_vclass *vc)
 	}
 	if (vd->vd_result == 0) {
 		vc->vc_kind = NKR_V_OK;
-		snprintf(vc->vc_word, sizeof(vc->vc_word), "ok");
+		memcpy(vc->vc_word, "ok", 3);
 	} else {
 		vc->vc_kind = NKR_V_RET;
 		snprintf(vc->vc_reason, sizeof(vc->vc_reason), "%s",
@@ -320,6 +341,142 @@ nkr_scrub_pointers(const char *msg, char *buf, size_t size)
 
 /* --- The verdict log --------------------------------------------------- */
 
+/*
+ * A line of the text log is built here and written with one fwrite (or a
+ * few, for a line longer than the buffer): the log is written once per
+ * filter callback, and stdio's per-character and printf calls were most of
+ * its cost.
+ */
+#define LB_CAP 2048
+
+struct lb {
+	FILE *l_f;
+	size_t l_n;
+	char l_b[LB_CAP];
+};
+
+static void
+lb_flush(struct lb *l)
+{
+	if (l->l_n > 0)
+		fwrite(l->l_b, 1, l->l_n, l->l_f);
+	l->l_n = 0;
+}
+
+/* Room for k more bytes (k <= LB_CAP). */
+static inline char *
+lb_room(struct lb *l, size_t k)
+{
+	if (l->l_n + k > LB_CAP)
+		lb_flush(l);
+	return l->l_b + l->l_n;
+}
+
+static void
+lb_put(struct lb *l, const char *s, size_t k)
+{
+	while (k > 0) {
+		size_t n = k < LB_CAP ? k : LB_CAP;
+
+		memcpy(lb_room(l, n), s, n);
+		l->l_n += n;
+		s += n;
+		k -= n;
+	}
+}
+
+static inline void
+lb_c(struct lb *l, char c)
+{
+	*lb_room(l, 1) = c;
+	l->l_n++;
+}
+
+static const char hexd[] = "0123456789abcdef";
+
+/*
+ * Bytes written as they are: in a fixed field (put_field: '!'..'~' but the
+ * backslash) and in free text (put_text: also the space and bytes >= 0x80).
+ */
+static unsigned char field_plain[256], text_plain[256];
+
+static void
+plain_init(void)
+{
+	unsigned c;
+
+	if (field_plain['a'])
+		return;
+	for (c = 0; c < 256; c++) {
+		field_plain[c] = c > 0x20 && c < 0x7f && c != '\\';
+		text_plain[c] = c >= 0x20 && c != 0x7f && c != '\\';
+	}
+}
+
+/* Escaped bytes of s: those not in `plain` as \\xHH (runs of plain bytes copied). */
+static void
+lb_escaped(struct lb *l, const char *s, const unsigned char *plain)
+{
+	const unsigned char *p = (const unsigned char *)s, *q;
+
+	for (;;) {
+		char *o;
+
+		for (q = p; plain[*q]; q++)
+			; /* NUL is not plain */
+		if (q > p)
+			lb_put(l, (const char *)p, (size_t)(q - p));
+		if (*q == '\0')
+			return;
+		o = lb_room(l, 4);
+		o[0] = '\\';
+		o[1] = 'x';
+		o[2] = hexd[*q >> 4];
+		o[3] = hexd[*q & 15];
+		l->l_n += 4;
+		p = q + 1;
+	}
+}
+
+/* put_field() into the line. */
+static void
+lb_field(struct lb *l, const char *s)
+{
+	if (s == NULL)
+		lb_c(l, '-');
+	else if (*s == '\0')
+		lb_put(l, "\"\"", 2);
+	else if (s[0] == '-' && s[1] == '\0')
+		lb_put(l, "\\x2d", 4);
+	else
+		lb_escaped(l, s, field_plain);
+}
+
+static inline void
+lb_str(struct lb *l, const char *s)
+{
+	lb_put(l, s, strlen(s));
+}
+
+static inline void
+lb_dec(struct lb *l, uint64_t v)
+{
+	char *o = lb_room(l, 20);
+
+	l->l_n += (size_t)(put_dec(o, v) - o);
+}
+
+static inline void
+lb_hex64(struct lb *l, uint64_t v)
+{
+	char *o = lb_room(l, 16);
+	int i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		o[i] = hexd[v & 15];
+	l->l_n += 16;
+}
+
 static const char *
 dir_word(uint32_t dir)
 {
@@ -353,6 +510,106 @@ kind_word(enum nkr_vkind k)
 	default:
 		return "ret";
 	}
+}
+
+/* Copy a NUL-terminated string to o; returns the end. */
+static inline char *
+cpy(char *o, const char *s)
+{
+	while (*s != '\0')
+		*o++ = *s++;
+	return o;
+}
+
+/* The escaped bytes of s to o (room for 4 bytes each); returns the end. */
+static inline char *
+esc(char *o, const char *s, const unsigned char *plain)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (plain[*p]) {
+			*o++ = (char)*p;
+		} else {
+			o[0] = '\\';
+			o[1] = 'x';
+			o[2] = hexd[*p >> 4];
+			o[3] = hexd[*p & 15];
+			o += 4;
+		}
+	}
+	return o;
+}
+
+/* put_field() to o; returns the end. */
+static inline char *
+fld(char *o, const char *s)
+{
+	if (s == NULL) {
+		*o++ = '-';
+		return o;
+	}
+	if (*s == '\0')
+		return cpy(o, "\"\"");
+	if (s[0] == '-' && s[1] == '\0')
+		return cpy(o, "\\x2d");
+	return esc(o, s, field_plain);
+}
+
+/*
+ * The text verdict line in one go when it surely fits a stack buffer (every
+ * field of a usual line does): returns 0 if it may not, leaving it to the
+ * general path.
+ */
+static int
+vlog_verdict_fast(FILE *f, const char *ctx, const char *hook, const struct nks_verdict *vd,
+                  const struct nkr_vclass *vc)
+{
+	char b[1024], *o = b;
+	size_t need = 128;
+	uint64_t h = vd->vd_hash;
+	size_t i;
+	int k;
+
+	need += strlen(ctx) + strlen(hook) + strlen(vc->vc_word);
+	need += 4 * ((vd->vd_ifname != NULL ? strlen(vd->vd_ifname) : 0) +
+	             (vd->vd_kext != NULL ? strlen(vd->vd_kext) : 0) +
+	             (vd->vd_filter != NULL ? strlen(vd->vd_filter) : 0) +
+	             (vc->vc_rest != NULL ? strlen(vc->vc_rest) : 0));
+	if (need > sizeof(b))
+		return 0;
+	o = cpy(o, ctx);
+	*o++ = ' ';
+	o = cpy(o, dir_word(vd->vd_dir));
+	*o++ = ' ';
+	o = fld(o, vd->vd_ifname);
+	*o++ = ' ';
+	o = cpy(o, hook);
+	*o++ = ' ';
+	o = fld(o, vd->vd_kext);
+	*o++ = ' ';
+	o = fld(o, vd->vd_filter);
+	*o++ = ' ';
+	o = cpy(o, vc->vc_word);
+	o = cpy(o, " len=");
+	o = put_dec(o, vd->vd_len);
+	o = cpy(o, " hash=");
+	for (k = 15; k >= 0; k--, h >>= 4)
+		o[k] = hexd[h & 15];
+	o += 16;
+	for (i = 0; i < sizeof(vd_flags) / sizeof(vd_flags[0]); i++) {
+		if (vd->vd_flags & vd_flags[i].flag) {
+			*o++ = ' ';
+			o = cpy(o, vd_flags[i].word);
+		}
+	}
+	if (vc->vc_rest != NULL && vc->vc_rest[0] != '\0') {
+		*o++ = ' ';
+		o = esc(o, vc->vc_rest, text_plain);
+	}
+	*o++ = '\n';
+	fwrite(b, 1, (size_t)(o - b), f);
+	return 1;
 }
 
 void
@@ -397,21 +654,45 @@ nkr_vlog_verdict(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *
 		fputs("}\n", f);
 		return;
 	}
-	fprintf(f, "%s %s ", ctx, dir_word(vd->vd_dir));
-	put_field(f, vd->vd_ifname);
-	fprintf(f, " %s ", hook);
-	put_field(f, vd->vd_kext);
-	fputc(' ', f);
-	put_field(f, vd->vd_filter);
-	fprintf(f, " %s len=%" PRIu32 " hash=%016" PRIx64, vc->vc_word, vd->vd_len, vd->vd_hash);
-	for (i = 0; i < sizeof(vd_flags) / sizeof(vd_flags[0]); i++)
-		if (vd->vd_flags & vd_flags[i].flag)
-			fprintf(f, " %s", vd_flags[i].word);
-	if (vc->vc_rest != NULL && vc->vc_rest[0] != '\0') {
-		fputc(' ', f);
-		put_text(f, vc->vc_rest);
+	plain_init();
+	if (vlog_verdict_fast(f, ctx, hook, vd, vc))
+		return;
+	{
+		struct lb lb;
+
+		lb.l_f = f;
+		lb.l_n = 0;
+		lb_str(&lb, ctx);
+		lb_c(&lb, ' ');
+		lb_str(&lb, dir_word(vd->vd_dir));
+		lb_c(&lb, ' ');
+		lb_field(&lb, vd->vd_ifname);
+		lb_c(&lb, ' ');
+		lb_str(&lb, hook);
+		lb_c(&lb, ' ');
+		lb_field(&lb, vd->vd_kext);
+		lb_c(&lb, ' ');
+		lb_field(&lb, vd->vd_filter);
+		lb_c(&lb, ' ');
+		lb_str(&lb, vc->vc_word);
+		lb_put(&lb, " len=", 5);
+		lb_dec(&lb, vd->vd_len);
+		lb_put(&lb, " hash=", 6);
+		lb_hex64(&lb, vd->vd_hash);
+		for (i = 0; i < sizeof(vd_flags) / sizeof(vd_flags[0]); i++) {
+			if (vd->vd_flags & vd_flags[i].flag) {
+				lb_c(&lb, ' ');
+				lb_str(&lb, vd_flags[i].word);
+			}
+		}
+		if (vc->vc_rest != NULL && vc->vc_rest[0] != '\0') {
+			lb_c(&lb, ' ');
+			/* put_text(): the space is plain too */
+			lb_escaped(&lb, vc->vc_rest, text_plain);
+		}
+		lb_c(&lb, '\n');
+		lb_flush(&lb);
 	}
-	fputc('\n', f);
 }
 
 void

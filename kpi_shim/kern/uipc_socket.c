@@ -241,7 +241,34 @@ nke__sa_str(const struct sockaddr *sa, char *buf, size_t size)
 		nke__snprintf(buf, size, "-");
 		return buf;
 	}
-	if (sa->sa_family == AF_INET && sa->sa_len >= sizeof(struct sockaddr_in)) {
+	if (sa->sa_family == AF_INET && sa->sa_len >= sizeof(struct sockaddr_in) &&
+	    size >= sizeof("255.255.255.255:65535")) {
+		/* The common case, without printf: verdict details use it per packet. */
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)sa;
+		const u_int8_t *q = (const u_int8_t *)&sin->sin_addr;
+		char *e = buf;
+		int i;
+
+		p = (const u_int8_t *)&sin->sin_port;
+		for (i = 0; i < 4; i++) {
+			e = nke__put_int(e, q[i]);
+			*e++ = i < 3 ? '.' : ':';
+		}
+		*nke__put_int(e, p[0] << 8 | p[1]) = '\0';
+	} else if (sa->sa_family == AF_INET6 && sa->sa_len >= sizeof(struct sockaddr_in6) &&
+	           size >= INET6_ADDRSTRLEN + sizeof("[]:65535")) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)(const void *)sa;
+		size_t n;
+
+		p = (const u_int8_t *)&sin6->sin6_port;
+		inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a));
+		n = strlen(a);
+		buf[0] = '[';
+		memcpy(buf + 1, a, n);
+		buf[n + 1] = ']';
+		buf[n + 2] = ':';
+		*nke__put_int(buf + n + 3, p[0] << 8 | p[1]) = '\0';
+	} else if (sa->sa_family == AF_INET && sa->sa_len >= sizeof(struct sockaddr_in)) {
 		const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)sa;
 
 		p = (const u_int8_t *)&sin->sin_port;
@@ -377,11 +404,21 @@ nke__so_app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, 
 	h = 0;
 	d[0] = '\0';
 	if (!nke__vd_brief()) {
+		/* "send so=N total=N stream=H", without printf (per packet with --log) */
+		u_int64_t sh = nkh_final(&so->so_app_hs[out]);
+		char *e;
+		int i;
+
 		h = n > 0 ? nke__hash(m, off, n) : 0;
-		nke__snprintf(d, sizeof(d), "%s so=%u total=%llu stream=%016llx",
-		              out ? "send" : "recv", so->so_id,
-		              (unsigned long long)so->so_app_bytes[out],
-		              (unsigned long long)nkh_final(&so->so_app_hs[out]));
+		memcpy(d, out ? "send so=" : "recv so=", 8);
+		e = nke__put_int(d + 8, so->so_id);
+		memcpy(e, " total=", 7);
+		e = nke__put_int(e + 7, (int64_t)so->so_app_bytes[out]);
+		memcpy(e, " stream=", 8);
+		e += 8;
+		for (i = 15; i >= 0; i--, sh >>= 4)
+			e[i] = "0123456789abcdef"[sh & 15];
+		e[16] = '\0';
 	}
 	memset(&vd, 0, sizeof(vd));
 	vd.vd_index = mbuf_index(m);

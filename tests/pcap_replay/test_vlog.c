@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * test_vlog.c - tests of pcap_replay/vlog.c (host world): the text verdict
+ * line as docs/log-format.md specifies it -- field order, the escaping of
+ * fixed fields and of the free text, numbers and the hash, flags -- for
+ * short lines and for lines longer than the line buffer; the contexts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vlog.h"
+
+/* One verdict line as nke-replay writes it. */
+static char *
+line_of(const struct nks_verdict *vd, const char *ctx)
+{
+	struct nkr_vlog l;
+	struct nkr_vclass vc;
+	char *buf = NULL;
+	size_t size = 0;
+
+	l.l_f = open_memstream(&buf, &size);
+	assert_non_null(l.l_f);
+	l.l_format = NKR_LOG_TEXT;
+	nkr_vclassify(vd, &vc);
+	nkr_vlog_verdict(&l, ctx, vd, &vc);
+	fclose(l.l_f);
+	return buf;
+}
+
+static void
+test_plain_line(void **state)
+{
+	struct nks_verdict vd;
+	char *s;
+
+	(void)state;
+	memset(&vd, 0, sizeof(vd));
+	vd.vd_index = 57;
+	vd.vd_hook = NKS_HOOK_IPF_INPUT;
+	vd.vd_dir = NKS_DIR_IN;
+	vd.vd_ifname = "en0";
+	vd.vd_kext = "com.example.fw";
+	vd.vd_filter = "myfilter";
+	vd.vd_result = 1;
+	vd.vd_len = 60;
+	vd.vd_hash = 0x0123456789abcdefULL;
+	vd.vd_detail = "proto=6 offset=20";
+	s = line_of(&vd, "#57");
+	assert_string_equal(
+	    s, "#57 in en0 ipf_input com.example.fw myfilter drop:EPERM len=60 hash=0123456789abcdef "
+	       "proto=6 offset=20\n");
+	free(s);
+	vd.vd_result = 0;
+	vd.vd_flags = NKS_VD_INJECTED | NKS_VD_TRUNCATED | NKS_VD_MODIFIED;
+	vd.vd_len = 4294967295u;
+	vd.vd_hash = 0;
+	vd.vd_detail = NULL;
+	s = line_of(&vd, "#18446744073709551615");
+	assert_string_equal(s, "#18446744073709551615 in en0 ipf_input com.example.fw myfilter pass "
+	                       "len=4294967295 hash=0000000000000000 injected truncated\n");
+	free(s);
+}
+
+static void
+test_escapes(void **state)
+{
+	struct nks_verdict vd;
+	char *s;
+
+	(void)state;
+	memset(&vd, 0, sizeof(vd));
+	vd.vd_hook = NKS_HOOK_SF_NOTIFY;
+	vd.vd_ifname = NULL;
+	vd.vd_kext = "";
+	vd.vd_filter = "-";
+	vd.vd_result = 45;
+	vd.vd_detail = "a b\\c\x7f\x01\xe9";
+	s = line_of(&vd, "timer");
+	assert_string_equal(s, "timer - - sf_notify \"\" \\x2d ret:ENOTSUP len=0 hash=0000000000000000 "
+	                       "a b\\x5cc\\x7f\\x01\xe9\n");
+	free(s);
+	vd.vd_kext = "k x\\y\xe9\x7f";
+	vd.vd_filter = "--";
+	vd.vd_detail = "";
+	s = line_of(&vd, "stop");
+	assert_string_equal(s, "stop - - sf_notify k\\x20x\\x5cy\\xe9\\x7f -- ret:ENOTSUP len=0 "
+	                       "hash=0000000000000000\n");
+	free(s);
+}
+
+/* A line longer than the line buffer: nothing lost, nothing reordered. */
+static void
+test_long_line(void **state)
+{
+	struct nks_verdict vd;
+	char *filter, *detail, *want, *s;
+	size_t i, n = 5000;
+
+	(void)state;
+	filter = malloc(n + 1);
+	detail = malloc(n + 1);
+	want = malloc(6 * n + 200);
+	assert_non_null(filter);
+	assert_non_null(detail);
+	assert_non_null(want);
+	for (i = 0; i < n; i++) {
+		filter[i] = (char)(i % 3 == 0 ? ' ' : 'a' + i % 26);
+		detail[i] = (char)(i % 5 == 0 ? '\\' : 'A' + i % 26);
+	}
+	filter[n] = detail[n] = '\0';
+	memset(&vd, 0, sizeof(vd));
+	vd.vd_hook = NKS_HOOK_IFF_OUTPUT;
+	vd.vd_dir = NKS_DIR_OUT;
+	vd.vd_ifname = "en1";
+	vd.vd_kext = "k";
+	vd.vd_filter = filter;
+	vd.vd_detail = detail;
+	vd.vd_len = 1;
+	vd.vd_hash = 0xffffffffffffffffULL;
+	{
+		size_t o = (size_t)sprintf(want, "#1 out en1 iff_output k ");
+
+		for (i = 0; i < n; i++)
+			o += (size_t)(filter[i] == ' ' ? sprintf(want + o, "\\x20")
+			                               : sprintf(want + o, "%c", filter[i]));
+		o += (size_t)sprintf(want + o, " pass len=1 hash=ffffffffffffffff ");
+		for (i = 0; i < n; i++)
+			o += (size_t)(detail[i] == '\\' ? sprintf(want + o, "\\x5c")
+			                                : sprintf(want + o, "%c", detail[i]));
+		sprintf(want + o, "\n");
+	}
+	s = line_of(&vd, "#1");
+	assert_string_equal(s, want);
+	free(s);
+	free(want);
+	free(detail);
+	free(filter);
+}
+
+static void
+test_contexts(void **state)
+{
+	struct nkr_ctx c = {NKR_PH_PACKET, 42};
+	char b[32];
+
+	(void)state;
+	assert_string_equal(nkr_ctx_str(&c, 0, b, sizeof(b)), "#42");
+	assert_string_equal(nkr_ctx_str(&c, 7, b, sizeof(b)), "#7");
+	c.c_phase = NKR_PH_TIMER;
+	assert_string_equal(nkr_ctx_str(&c, 0, b, sizeof(b)), "timer");
+	assert_string_equal(nkr_ctx_str(&c, 18446744073709551615ULL, b, sizeof(b)),
+	                    "#18446744073709551615");
+	c.c_phase = NKR_PH_START;
+	assert_string_equal(nkr_ctx_str(&c, 0, b, sizeof(b)), "start");
+	c.c_phase = NKR_PH_STOP;
+	assert_string_equal(nkr_ctx_str(&c, 0, b, sizeof(b)), "stop");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_plain_line),
+	    cmocka_unit_test(test_escapes),
+	    cmocka_unit_test(test_long_line),
+	    cmocka_unit_test(test_contexts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
