@@ -17,6 +17,7 @@
 #include "ctl_client.h"
 #include "proc_map.h"
 #include "replay.h"
+#include "stress.h"
 
 #ifndef NKE_VERSION_STRING
 #define NKE_VERSION_STRING "unknown"
@@ -74,6 +75,26 @@ static const char usage_text[] =
     "                         processed, [timer] in callouts between or after packets,\n"
     "                         [start] before the first packet, [stop] in stop routines\n"
     "  -q, --quiet            no summary and no warnings on stderr (errors remain)\n"
+    "\n"
+    "Checks and stress modes (docs/checks.md):\n"
+    "      --checks LIST      which groups of checks report: all (default), none, or a\n"
+    "                         comma list of groups, each optionally prefixed by - (off)\n"
+    "                         or + (on); a list that starts with a sign changes all,\n"
+    "                         e.g. --checks=-locks,-leaks.  Groups: %s.\n"
+    "                         Simulated panics always stop the run\n"
+    "      --mbuf-layout L    how each captured packet is cut into mbufs: contiguous\n"
+    "                         (default), driver, split-headers, bytes, random:SEED, or\n"
+    "                         guard (contiguous; needs an AddressSanitizer build).  Under\n"
+    "                         AddressSanitizer every layout but contiguous poisons the\n"
+    "                         bytes past each mbuf's data: a kext that reads past\n"
+    "                         mbuf_len() stops there\n"
+    "      --fail-alloc SPEC  make the kexts' mbuf, cluster, tag, OSMalloc and _MALLOC\n"
+    "                         allocations fail: N[,M...] while those records are\n"
+    "                         processed, or random:RATE:SEED (RATE 0..1 or N%%) while\n"
+    "                         records and callouts run\n"
+    "      --chain-tcp        IPv4 ipf_output sees TCP packets whose m_nextpkt links a\n"
+    "                         following packet, as XNU's TCP sends chains; a filter that\n"
+    "                         frees or clears the link is reported\n"
     "\n"
     "After the last packet:\n"
     "      --drain-limit N    run pending callouts for at most N clock steps (default %d)\n"
@@ -141,6 +162,10 @@ enum {
 	OPT_CTL,
 	OPT_CTL_SCRIPT,
 	OPT_PROC,
+	OPT_CHECKS,
+	OPT_MBUF_LAYOUT,
+	OPT_FAIL_ALLOC,
+	OPT_CHAIN_TCP,
 };
 
 static const struct option longopts[] = {
@@ -164,6 +189,10 @@ static const struct option longopts[] = {
     {"ctl", required_argument, NULL, OPT_CTL},
     {"ctl-script", required_argument, NULL, OPT_CTL_SCRIPT},
     {"proc", required_argument, NULL, OPT_PROC},
+    {"checks", required_argument, NULL, OPT_CHECKS},
+    {"mbuf-layout", required_argument, NULL, OPT_MBUF_LAYOUT},
+    {"fail-alloc", required_argument, NULL, OPT_FAIL_ALLOC},
+    {"chain-tcp", no_argument, NULL, OPT_CHAIN_TCP},
     {NULL, 0, NULL, 0},
 };
 
@@ -204,7 +233,8 @@ main(int argc, char **argv)
 			       NKS_SEAM_VERSION);
 			return 0;
 		case 'h':
-			printf(usage_text, NKR_MAX_PROC, NKR_MAX_CTL, NKR_DRAIN_LIMIT_DEFAULT, NKR_DRAIN_HORIZON_DEFAULT,
+			printf(usage_text, NKR_MAX_PROC, NKR_MAX_CTL, nkr_stress_group_names(),
+			       NKR_DRAIN_LIMIT_DEFAULT, NKR_DRAIN_HORIZON_DEFAULT,
 			       NKR_STOP_RETRIES_DEFAULT, (int)(NKR_BOOT_UPTIME_NS / 1000000000ULL));
 			return 0;
 		case OPT_KEXT:
@@ -288,6 +318,21 @@ main(int argc, char **argv)
 			if (nkr_proc_parse(optarg, &pr, err, sizeof(err)) != 0)
 				usage_error("--proc %s", err);
 			o.o_proc[o.o_nproc++] = optarg;
+			break;
+		case OPT_CHECKS:
+			if (nkr_stress_checks(optarg, err, sizeof(err)) != 0)
+				usage_error("--checks: %s", err);
+			break;
+		case OPT_MBUF_LAYOUT:
+			if (nkr_stress_layout(optarg, err, sizeof(err)) != 0)
+				usage_error("--mbuf-layout: %s", err);
+			break;
+		case OPT_FAIL_ALLOC:
+			if (nkr_stress_fail(optarg, err, sizeof(err)) != 0)
+				usage_error("--fail-alloc: %s", err);
+			break;
+		case OPT_CHAIN_TCP:
+			nkr_stress_chain_tcp();
 			break;
 		case ':':
 			if (optopt != 0 && optopt < 256)

@@ -34,6 +34,7 @@
 #include "proc_map.h"
 #include "replay.h"
 #include "source.h"
+#include "stress.h" /* checks and stress modes */
 #include "vlog.h"
 #include "writer.h"
 
@@ -342,6 +343,8 @@ h_event(void *arg, const struct nks_event *ev)
 	const char *kind = ev->ev_kind == NKS_EV_REPORT ? "check" : "warning";
 
 	(void)arg;
+	if (!NKS_check_enabled(ev->ev_check)) /* --checks turned its group off */
+		return;
 	ctxs(cb, sizeof(cb));
 	if (ev->ev_kind == NKS_EV_REPORT) {
 		R->reports++;
@@ -630,8 +633,8 @@ h_ctl_idle(void *arg, const char *sleeper, const char *kext)
 
 /* --- Crashes inside a kext --------------------------------------------- */
 
-static struct sigaction old_sa[4];
-static const int crash_sigs[4] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+static struct sigaction old_sa[5];
+static const int crash_sigs[5] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
 static void
 put_u64(char *buf, size_t *o, uint64_t v)
@@ -657,7 +660,7 @@ crash_handler(int sig)
 {
 	static const char *const phases[] = {"before the first packet", "while processing record #",
 	                                     "in a timer callout", "while stopping the kexts"};
-	char buf[160];
+	char buf[512];
 	size_t o = 0, n;
 	unsigned i;
 	const char *p = "nke-replay: crashed (signal ";
@@ -674,6 +677,9 @@ crash_handler(int sig)
 	o += n;
 	if (R->ctx.c_phase == NKR_PH_PACKET)
 		put_u64(buf, &o, R->ctx.c_index);
+	/* The kext code running (hook, kext, filter): stress.c. */
+	if (o + 96 < sizeof(buf))
+		o += nkr_stress_crash_note(buf + o, sizeof(buf) - o - 96);
 	if (R->have_last && R->last_hook > 0 && R->last_hook < NKS_HOOK_MAX &&
 	    R->last_index == (R->ctx.c_phase == NKR_PH_PACKET ? R->ctx.c_index : 0)) {
 		char hb[16];
@@ -691,7 +697,7 @@ crash_handler(int sig)
 	}
 	buf[o++] = '\n';
 	(void)!write(2, buf, o);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (crash_sigs[i] == sig)
 			sigaction(sig, &old_sa[i], NULL);
 }
@@ -705,7 +711,7 @@ crash_install(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = crash_handler;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		sigaction(crash_sigs[i], &sa, &old_sa[i]);
 }
 
@@ -978,6 +984,8 @@ leak_check(const struct nks_stats *base)
 	char msg[256];
 	struct nks_event ev;
 
+	if (!NKS_check_enabled("leak")) /* --checks=-leaks */
+		return;
 	NKS_stats(&st);
 	set_phase(NKR_PH_STOP, 0);
 	ev.ev_kind = NKS_EV_REPORT;
@@ -1251,6 +1259,7 @@ summary(int status)
 	for (i = 0; i < R->nproc; i++)
 		fprintf(f, "  --proc %s: %" PRIu64 " frames\n", R->proc[i].pr_spec,
 		        R->proc[i].pr_frames);
+	nkr_stress_summary(f);
 	fprintf(f, "  reports: %" PRIu64 ", warnings: %" PRIu64 "%s\n", R->reports, R->warnings,
 	        R->panicked ? ", simulated panic" : "");
 	fprintf(f, "  exit status %d: %s\n", status, exit_meaning(status));
@@ -1383,6 +1392,10 @@ start_and_run(void)
 		return;
 	}
 	R->kernel_up = 1;
+	if (nkr_stress_start() != 0) { /* --checks, --mbuf-layout, --chain-tcp */
+		R->kext_error = 1;
+		return;
+	}
 	/* Without the log, verdicts are only counted: no hashes, no detail. */
 	if (!R->have_log)
 		NKS_verdict_mode(NKS_VDM_BRIEF);
@@ -1505,6 +1518,7 @@ nkr_run(const struct nkr_opts *o)
 	/* Verdicts cost a hash per packet: only when something shows them. */
 	if (R->have_log || R->a != NULL || !o->o_quiet)
 		R->ho.ho_verdict = h_verdict;
+	nkr_stress_hostops(&R->ho, &R->ctx); /* --fail-alloc, symbolised reports */
 	crash_install();
 	if (setjmp(R->jb) == 0)
 		start_and_run();

@@ -217,6 +217,30 @@ nke__errname(int err)
 	return NULL;
 }
 
+/* --- Interned names ----------------------------------------------------------------------------- */
+
+#define INTERN_MAX 64
+#define INTERN_LEN 96
+
+static char interned[INTERN_MAX][INTERN_LEN];
+static unsigned ninterned;
+
+const char *
+nke__chk_intern(const char *s)
+{
+	unsigned i;
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; i < ninterned; i++)
+		if (strcmp(interned[i], s) == 0)
+			return interned[i];
+	if (ninterned == INTERN_MAX || strlen(s) >= INTERN_LEN)
+		return s;
+	strlcpy(interned[ninterned], s, INTERN_LEN);
+	return interned[ninterned++];
+}
+
 /* --- Kext code running now ------------------------------------------------------------------- */
 
 static struct nke_cbframe frames[NKE_CB_DEPTH];
@@ -621,6 +645,7 @@ nke__checks_init(void)
 	depth = 0;
 	last_valid = 0;
 	unload_warned = 0;
+	ninterned = 0;
 	ring = NULL;
 	site_next = 0;
 }

@@ -102,6 +102,13 @@ const struct nke_cbframe *nke__chk_top(void);
  */
 void nke__chk_forget(void);
 
+/*
+ * A copy of s that lives until NKS_fini (for names a frame or site keeps
+ * that their owner may wipe, e.g. a control's); s itself if the table is
+ * full.
+ */
+const char *nke__chk_intern(const char *s);
+
 /* Name of a hook ("ipf_input"), "?" for an unknown one. */
 const char *nke__hook_name(u_int32_t hook);
 

@@ -469,7 +469,8 @@ client_enter(struct as_client *ac, struct kctl *k, int nonroot, const char *what
 	ac->ac_prev_th = nke__thread_switch(ac->ac_th);
 	ac->ac_prev_kext = nke__kext_switch(k->k_kext);
 	nke__chk_forget();
-	nke__chk_enter(client_hook(what), k->k_kext, k->k_name, what);
+	/* The name outlives the control in the checks' records. */
+	nke__chk_enter(client_hook(what), k->k_kext, nke__chk_intern(k->k_name), what);
 	nke__proc_set_current(CTL_CLIENT_PID, 1, CTL_CLIENT_NAME,
 	    nonroot ? CTL_USER_UID : 0, nonroot ? CTL_USER_GID : 0);
 }

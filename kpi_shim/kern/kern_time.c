@@ -935,9 +935,9 @@ nke__time_kext_stopped(uint32_t kext)
 			continue;
 		if (co->co_kind == CO_TIMEOUT) {
 			nke__report("timer-armed-at-unload",
-			    "%s stopped with a timeout still armed: %s(%p) would run after the "
-			    "kext is gone (bsd_untimeout/untimeout it in the stop routine); "
-			    "cancelled",
+			    "%s stopped with a timeout still armed: function %s, argument %p, "
+			    "would run after the kext is gone (bsd_untimeout/untimeout it in the "
+			    "stop routine); cancelled",
 			    name, nke__sym((const void *)(uintptr_t)co->co_fn, sym, sizeof(sym)),
 			    co->co_arg);
 			co_dequeue(co);

@@ -191,7 +191,8 @@ nke__sflt_cleanup_run(void)
 
 				e->sfe_flags |= SFEF_NODETACH;
 				/* XNU: "passing a potentially dead socket may be bad". */
-				nke__cb_enter(&cb, f->sf_kext, f->sf_f.sf_name);
+				nke__cb_enter_at(&cb, f->sf_kext, f->sf_f.sf_name, NKS_HOOK_SF_DETACH, NULL,
+				                 NULL);
 				f->sf_f.sf_detach(e->sfe_cookie, e->sfe_socket);
 				nke__cb_leave(&cb);
 				if (nke__vd_on()) {
@@ -273,7 +274,7 @@ sflt_attach_locked(struct __socket *so, struct nke_sflt *f)
 		struct nke_cb cb;
 
 		sfe_retain(e);
-		nke__cb_enter(&cb, f->sf_kext, f->sf_f.sf_name);
+		nke__cb_enter_at(&cb, f->sf_kext, f->sf_f.sf_name, NKS_HOOK_SF_ATTACH, NULL, NULL);
 		error = f->sf_f.sf_attach(&e->sfe_cookie, so);
 		nke__cb_leave(&cb);
 		if (nke__vd_on()) {
@@ -336,7 +337,7 @@ nke__sflt_termsock(struct __socket *so)
 
 			f->sf_refs++;
 			e->sfe_flags |= SFEF_NODETACH;
-			nke__cb_enter(&cb, f->sf_kext, f->sf_f.sf_name);
+			nke__cb_enter_at(&cb, f->sf_kext, f->sf_f.sf_name, NKS_HOOK_SF_DETACH, NULL, NULL);
 			f->sf_f.sf_detach(e->sfe_cookie, so);
 			nke__cb_leave(&cb);
 			if (nke__vd_on()) {
@@ -387,7 +388,7 @@ nke__sflt_notify(struct __socket *so, sflt_event_t event, void *param)
 		if (!SFE_CALLABLE(e, sf_notify))
 			continue;
 		sfe_retain(e);
-		nke__cb_enter(&cb, f->sf_kext, f->sf_f.sf_name);
+		nke__cb_enter_at(&cb, f->sf_kext, f->sf_f.sf_name, NKS_HOOK_SF_NOTIFY, NULL, NULL);
 		f->sf_f.sf_notify(e->sfe_cookie, so, event, param);
 		nke__cb_leave(&cb);
 		if (nke__vd_on()) {
@@ -666,7 +667,7 @@ ctl_run(struct __socket *so, enum ctl_kind k, const struct ctl_args *a)
 		if (!(e->sfe_flags & SFEF_ATTACHED) || !ctl_has(&f->sf_f, k))
 			continue;
 		sfe_retain(e);
-		nke__cb_enter(&cb, f->sf_kext, f->sf_f.sf_name);
+		nke__cb_enter_at(&cb, f->sf_kext, f->sf_f.sf_name, ctl_hooks[k], NULL, NULL);
 		error = ctl_call(&f->sf_f, k, e->sfe_cookie, so, a);
 		nke__cb_leave(&cb);
 		if (nke__vd_on()) {
@@ -945,7 +946,8 @@ extended_registry(struct nke_sflt *f, int domain, int type, int protocol)
 				if (!SFE_CALLABLE(e, sf_notify) || g->sf_f.sf_handle == handle)
 					continue;
 				sfe_retain(e);
-				nke__cb_enter(&cb, g->sf_kext, g->sf_f.sf_name);
+				nke__cb_enter_at(&cb, g->sf_kext, g->sf_f.sf_name, NKS_HOOK_SF_NOTIFY,
+				                 NULL, NULL);
 				g->sf_f.sf_notify(e->sfe_cookie, so, ev, NULL);
 				nke__cb_leave(&cb);
 				if (nke__vd_on()) {

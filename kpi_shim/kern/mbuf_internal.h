@@ -409,6 +409,12 @@ void nke__pool_destroy(struct nke_pool *p);
 void nke__asan_poison(const void *p, size_t n);
 void nke__asan_unpoison(const void *p, size_t n);
 
+/*
+ * The guard of the --mbuf-layout modes: the bytes past m's data filled with
+ * NKE_GUARD_FILL and, under AddressSanitizer, poisoned (NKE_MF_GUARD).
+ */
+#define NKE_GUARD_FILL 0xa5
+void nke__m_guard(struct __mbuf *m);
 /* The bytes past m's data are addressable again (the layout's guard goes). */
 void nke__m_unguard_slow(struct __mbuf *m);
 static inline void

@@ -26,7 +26,6 @@
 #include "kern_checks.h"
 #include "mbuf_internal.h"
 
-#define LAYOUT_FILL 0xa5 /* what the bytes past an mbuf's data read as */
 #define LAYOUT_MAXSEG 65536
 
 struct layout {
@@ -194,19 +193,6 @@ plan(struct layout *ly, struct __mbuf *m, u_int32_t l2, u_int32_t hdr_room)
 	}
 }
 
-/* Fill and (under ASan) poison the bytes of m past its data. */
-static void
-guard(struct __mbuf *m)
-{
-	caddr_t end = nke__m_start(m) + nke__m_size(m), d = m->m_data + m->m_len;
-
-	if (d >= end)
-		return;
-	memset(d, LAYOUT_FILL, (size_t)(end - d));
-	nke__asan_poison(d, (size_t)(end - d));
-	m->m_nkeflags |= NKE_MF_GUARD;
-}
-
 /* One mbuf for a segment of k bytes (plus room bytes in front); NULL if none. */
 static struct __mbuf *
 seg_mbuf(u_int32_t k, u_int32_t room, int hdr)
@@ -246,7 +232,7 @@ nke__layout_apply(struct __mbuf *m, u_int32_t l2, int keep_frame)
 		return m;
 	if (nke__chk_layout == NKS_LAYOUT_GUARD) {
 		for (n = m; n != NULL; n = n->m_next)
-			guard(n);
+			nke__m_guard(n);
 		return m;
 	}
 	if (keep_frame && m->m_pkthdr.pkt_hdr != NULL) {
@@ -291,7 +277,7 @@ nke__layout_apply(struct __mbuf *m, u_int32_t l2, int keep_frame)
 		top->m_pkthdr.pkt_hdr = top->m_data - fhl;
 	top->m_pkthdr.len = (int32_t)ly.ly_len;
 	for (n = top; n != NULL; n = n->m_next)
-		guard(n);
+		nke__m_guard(n);
 	seg_buf = ly.ly_seg;
 	seg_cap = ly.ly_cap;
 	nke__m_freem(m);

@@ -1110,10 +1110,12 @@ nke__m_pullup(struct __mbuf *n, int len)
 {
 	struct __mbuf *m;
 	long space;
-	int count;
+	int count, guarded = 0;
 
 	if (len < 0 || len > NKE_MLEN)
 		goto bad;
+	/* Bytes are copied into the head's free space: guard lifted, then put back. */
+	guarded = (n->m_nkeflags & NKE_MF_GUARD) != 0;
 	nke__m_unguard(n);
 	if (!(n->m_flags & M_EXT) && n->m_data >= n->m_dat + NKE_MLEN)
 		goto bad;
@@ -1163,6 +1165,8 @@ nke__m_pullup(struct __mbuf *n, int len)
 		goto bad;
 	}
 	m->m_next = n;
+	if (guarded)
+		nke__m_guard(m);
 	return m;
 bad:
 	nke__m_freem(n);
@@ -1232,20 +1236,25 @@ nke__m_adj(struct __mbuf *mp, int req_len)
 void
 nke__m_cat(struct __mbuf *m, struct __mbuf *n)
 {
+	int guarded;
+
 	while (m->m_next != NULL)
 		m = m->m_next;
+	guarded = (m->m_nkeflags & NKE_MF_GUARD) != 0;
 	nke__m_unguard(m);
 	while (n != NULL) {
 		if ((m->m_flags & M_EXT) ||
 		    m->m_data + m->m_len + n->m_len >= m->m_dat + NKE_MLEN) {
 			m->m_next = n;
-			return;
+			break;
 		}
 		/* Small enough: copy into the last mbuf and drop n. */
 		memcpy(m->m_data + m->m_len, n->m_data, (size_t)n->m_len);
 		m->m_len += n->m_len;
 		n = nke__m_free(n);
 	}
+	if (guarded)
+		nke__m_guard(m);
 }
 
 void
@@ -1310,6 +1319,18 @@ nke__m_unguard_slow(struct __mbuf *m)
 {
 	m->m_nkeflags &= ~(u_int32_t)NKE_MF_GUARD;
 	nke__asan_unpoison(nke__m_start(m), (size_t)nke__m_size(m));
+}
+
+void
+nke__m_guard(struct __mbuf *m)
+{
+	caddr_t end = nke__m_start(m) + nke__m_size(m), d = m->m_data + m->m_len;
+
+	if (!nke__m_live(m) || d >= end || d < nke__m_start(m))
+		return;
+	memset(d, NKE_GUARD_FILL, (size_t)(end - d));
+	nke__asan_poison(d, (size_t)(end - d));
+	m->m_nkeflags |= NKE_MF_GUARD;
 }
 
 void

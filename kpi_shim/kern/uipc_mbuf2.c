@@ -27,7 +27,7 @@ struct __mbuf *
 nke__m_pulldown(struct __mbuf *m, int off, int len, int *offp)
 {
 	struct __mbuf *n, *o;
-	int hlen, tlen, olen, sharedcluster, sum;
+	int hlen, tlen, olen, sharedcluster, sum, guarded = 0;
 
 	if (len < 0 || off < 0)
 		nke__panic("mbuf_pulldown: invalid offset %d or length %d", off, len);
@@ -36,8 +36,10 @@ nke__m_pulldown(struct __mbuf *m, int off, int len, int *offp)
 		return NULL;
 	}
 	/* Bytes may be pulled into any mbuf's free space: the layout's guards go. */
-	for (n = m; n != NULL; n = n->m_next)
+	for (n = m; n != NULL; n = n->m_next) {
+		guarded |= (n->m_nkeflags & NKE_MF_GUARD) != 0;
 		nke__m_unguard(n);
+	}
 	n = m;
 	while (n != NULL && off > 0) {
 		if (n->m_len > off)
@@ -132,6 +134,11 @@ nke__m_pulldown(struct __mbuf *m, int off, int len, int *offp)
 ok:
 	if (offp != NULL)
 		*offp = off;
+	if (guarded) {
+		/* The guards go back past the data as it is now. */
+		for (o = m; o != NULL; o = o->m_next)
+			nke__m_guard(o);
+	}
 	return n;
 }
 
