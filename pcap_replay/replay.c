@@ -50,6 +50,9 @@
 
 #define SNAPLEN 262144
 
+/* Filters whose counters nke-replay finds without comparing names. */
+#define FCACHE_SIZE 64
+
 /* Timestamps of the most recent records, for packets the stack held back. */
 #define TS_RING 4096
 
@@ -143,7 +146,12 @@ struct run {
 	/* Verdicts. */
 	struct fstat *fst;
 	unsigned nfst, fst_cap;
-	unsigned fst_last[NKS_HOOK_MAX]; /* per hook: the last one used */
+	struct fcache {
+		int c_valid;
+		uint32_t c_hook;
+		const char *c_kext, *c_filter; /* the verdict's pointers */
+		unsigned c_index;              /* its counters in fst[] */
+	} fcache[FCACHE_SIZE];                /* filters seen lately, by pointers */
 	uint64_t vctx_index; /* vctx is the context of this record (0: none) */
 	char vctx[24];
 	struct sreason reasons[32];
@@ -189,6 +197,9 @@ set_phase(enum nkr_phase ph, uint64_t index)
 {
 	R->ctx.c_phase = ph;
 	R->ctx.c_index = index;
+	/* Kexts start and stop here: filter names may go, and come at other addresses. */
+	if (ph == NKR_PH_START || ph == NKR_PH_STOP)
+		memset(R->fcache, 0, sizeof(R->fcache));
 }
 
 static const char *
@@ -480,23 +491,30 @@ fstat_get(const struct nks_verdict *vd)
 {
 	const char *k = vd->vd_kext != NULL ? vd->vd_kext : "-";
 	const char *f = vd->vd_filter != NULL ? vd->vd_filter : "-";
-	unsigned i, *last = vd->vd_hook < NKS_HOOK_MAX ? &R->fst_last[vd->vd_hook] : NULL;
+	struct fcache *c = &R->fcache[(vd->vd_hook * 31u + (unsigned)((uintptr_t)vd->vd_filter >> 3) +
+	                               (unsigned)((uintptr_t)vd->vd_kext >> 5)) %
+	                              FCACHE_SIZE];
+	unsigned i;
 
-	/* Most verdicts are for the same filter as the last one at their hook. */
-	if (last != NULL && *last < R->nfst) {
-		struct fstat *s = &R->fst[*last];
-
-		if (s->f_hook == vd->vd_hook && strcmp(s->f_kext, k) == 0 &&
-		    strcmp(s->f_filter, f) == 0)
-			return s;
-	}
+	/*
+	 * Most verdicts are for the filter of the last one at their hook: the
+	 * same name pointers (a kext's filter name stays put while the filter
+	 * exists, as XNU itself assumes; the cache is emptied when kexts start
+	 * or stop).
+	 */
+	if (c->c_valid && c->c_hook == vd->vd_hook && c->c_kext == vd->vd_kext &&
+	    c->c_filter == vd->vd_filter)
+		return &R->fst[c->c_index];
 	for (i = 0; i < R->nfst; i++) {
 		struct fstat *s = &R->fst[i];
 
 		if (s->f_hook == vd->vd_hook && strcmp(s->f_kext, k) == 0 &&
 		    strcmp(s->f_filter, f) == 0) {
-			if (last != NULL)
-				*last = i;
+			c->c_valid = 1;
+			c->c_hook = vd->vd_hook;
+			c->c_kext = vd->vd_kext;
+			c->c_filter = vd->vd_filter;
+			c->c_index = i;
 			return s;
 		}
 	}
@@ -519,8 +537,11 @@ fstat_get(const struct nks_verdict *vd)
 		free(s->f_filter);
 		return NULL;
 	}
-	if (last != NULL)
-		*last = R->nfst;
+	c->c_valid = 1;
+	c->c_hook = vd->vd_hook;
+	c->c_kext = vd->vd_kext;
+	c->c_filter = vd->vd_filter;
+	c->c_index = R->nfst;
 	R->nfst++;
 	return s;
 }
@@ -569,6 +590,27 @@ h_verdict(void *arg, const struct nks_verdict *vd)
 	char cb[32];
 
 	(void)arg;
+	if (!R->have_log && R->a == NULL && vd->vd_hook != NKS_HOOK_STACK) {
+		/* Only counted (the summary): no words, no text. */
+		int32_t r = vd->vd_result;
+
+		R->have_last = 1;
+		R->last_index = vd->vd_index;
+		R->last_hook = vd->vd_hook;
+		if ((s = fstat_get(vd)) == NULL)
+			return;
+		if (!nkr_hook_is_packet(vd->vd_hook))
+			s->f_other++;
+		else if (r == 0 || r == -2)
+			*(r == 0 ? &s->f_pass : &s->f_kept) += 1;
+		else
+			s->f_drop++;
+		if ((r == 0 || r == -2) && (vd->vd_flags & NKS_VD_MODIFIED) &&
+		    nkr_hook_is_packet(vd->vd_hook))
+			s->f_modified++;
+		s->f_injected += inj;
+		return;
+	}
 	nkr_vclassify(vd, &vc);
 	/*
 	 * The kernel says whether the bytes differ from what the previous

@@ -165,9 +165,12 @@ nkr__is_local(const struct nkr_source *src, uint32_t family, const uint8_t *a, i
 	unsigned i, lo = opt ? 0 : src->sr_nopt_locals,
 	            hi = opt ? src->sr_nopt_locals : src->sr_nlocals;
 
+	/* Constant lengths: the compiler compares in place (once or twice a frame). */
 	for (i = lo; i < hi; i++) {
-		if (src->sr_locals[i].lo_family == family &&
-		    memcmp(src->sr_locals[i].lo_addr, a, alen(family)) == 0)
+		if (src->sr_locals[i].lo_family != family)
+			continue;
+		if (family == NKS_FAMILY_INET ? memcmp(src->sr_locals[i].lo_addr, a, 4) == 0
+		                              : memcmp(src->sr_locals[i].lo_addr, a, 16) == 0)
 			return 1;
 	}
 	return 0;
@@ -246,6 +249,7 @@ struct pairs {
 	struct pair *p;
 	size_t n, cap;
 	int oom;
+	int sorted;
 };
 
 static void
@@ -565,8 +569,12 @@ offload_evidence(struct nkr__sif *s, const struct nkr__pkt *p)
 
 /* Pair range [*i, *j) of key in the sorted pairs. */
 static void
-pair_range(const struct pairs *ps, uint32_t key, size_t *i, size_t *j)
+pair_range(struct pairs *ps, uint32_t key, size_t *i, size_t *j)
 {
+	/* Sorted when first needed: --local and known MACs need no pairs. */
+	if (!ps->sorted && ps->n != 0)
+		qsort(ps->p, ps->n, sizeof(*ps->p), pair_cmp);
+	ps->sorted = 1;
 	for (*i = 0; *i < ps->n && ps->p[*i].pr_key != key; (*i)++)
 		;
 	for (*j = *i; *j < ps->n && ps->p[*j].pr_key == key; (*j)++)
@@ -636,6 +644,8 @@ nkr__analyse(struct nkr_source *src)
 		if (p.p_family == 0 || !nkr__addr_unicast(p.p_family, p.p_src))
 			continue;
 		fi = p.p_family == NKS_FAMILY_INET ? 0 : 1;
+		if (src->sr_opt_family[fi])
+			continue; /* --local decided this family's locals: nothing to learn */
 		len = alen(p.p_family);
 		if (d.d_dir == NKS_DIR_OUT)
 			order_add(&st->f_out[fi], p.p_src, len);
@@ -651,10 +661,6 @@ nkr__analyse(struct nkr_source *src)
 	}
 	if (ip.oom || mac.oom)
 		goto out;
-	if (ip.n != 0)
-		qsort(ip.p, ip.n, sizeof(*ip.p), pair_cmp);
-	if (mac.n != 0)
-		qsort(mac.p, mac.n, sizeof(*mac.p), pair_cmp);
 
 	/* Local addresses, per interface and per family the options leave
 	   open. */

@@ -60,6 +60,11 @@ nbr_set(u_int32_t ifindex, u_int8_t family, const u_int8_t *a, const u_int8_t *m
 
 	if (mac[0] & 1)
 		return; /* never learn a group address as a neighbour */
+	/* Usually known already (a frame a packet): no store then. */
+	if (n->n_ifindex == ifindex && n->n_family == family &&
+	    __builtin_memcmp(n->n_mac, mac, 6) == 0 &&
+	    (family == 4 ? __builtin_memcmp(n->n_addr, a, 4) : __builtin_memcmp(n->n_addr, a, 16)) == 0)
+		return;
 	n->n_ifindex = ifindex;
 	n->n_family = family;
 	memset(n->n_addr, 0, sizeof(n->n_addr));
@@ -102,7 +107,8 @@ nke__nbr_learn(struct __ifnet *ifp, const u_int8_t *f, u_int32_t len, u_int32_t 
 	} else {
 		return;
 	}
-	if (dir == NKS_DIR_OUT && !(f[0] & 1)) {
+	if (dir == NKS_DIR_OUT && !(f[0] & 1) &&
+	    (!ifp->if_hasgw || memcmp(ifp->if_gwmac, f, 6) != 0)) {
 		memcpy(ifp->if_gwmac, f, 6);
 		ifp->if_hasgw = 1;
 	}
@@ -613,6 +619,7 @@ nke__dlil_output(struct __ifnet *ifp, u_int32_t pf, struct __mbuf *m, int raw,
 
 static struct __mbuf *inq_head, **inq_tail = &inq_head;
 static thread_call_t inq_call;
+static int inq_armed; /* inq_call entered and neither run nor cancelled since */
 static int draining;
 
 static void
@@ -620,7 +627,17 @@ inq_thread(thread_call_param_t p0, thread_call_param_t p1)
 {
 	(void)p0;
 	(void)p1;
+	inq_armed = 0;
 	nke__net_drain();
+}
+
+static void
+inq_arm(void)
+{
+	if (nke__net_busy == 0 && inq_call != NULL) {
+		(void)thread_call_enter(inq_call);
+		inq_armed = 1;
+	}
 }
 
 void
@@ -630,15 +647,13 @@ nke__inq_enqueue(struct __mbuf *m)
 	*inq_tail = m;
 	inq_tail = &m->m_nextpkt;
 	/* Outside packet processing the input thread must be woken up. */
-	if (nke__net_busy == 0 && inq_call != NULL)
-		(void)thread_call_enter(inq_call);
+	inq_arm();
 }
 
 void
 nke__inq_wakeup(void)
 {
-	if (nke__net_busy == 0 && inq_call != NULL)
-		(void)thread_call_enter(inq_call);
+	inq_arm();
 }
 
 static void
@@ -728,10 +743,13 @@ nke__net_drain(void)
 		}
 		inq_process(m);
 	}
-	nke__reass_expire(nke__clock_uptime_ns);
+	if (nke__reass_pending() != 0)
+		nke__reass_expire(nke__clock_uptime_ns);
 	/* Nothing left for the input thread: no wake-up pending either. */
-	if (inq_head == NULL && inq_call != NULL)
+	if (inq_head == NULL && inq_armed) {
 		(void)thread_call_cancel(inq_call);
+		inq_armed = 0;
+	}
 	nke__net_busy--;
 	draining = 0;
 }
@@ -743,6 +761,7 @@ nke__dlil_init(void)
 	inq_head = NULL;
 	inq_tail = &inq_head;
 	draining = 0;
+	inq_armed = 0;
 	inq_call = thread_call_allocate(inq_thread, NULL);
 	if (inq_call == NULL)
 		nke__panic("nke__dlil_init: no memory for the input thread");

@@ -78,7 +78,20 @@ nke__proc_set_current(pid_t pid, pid_t ppid, const char *name, uid_t uid, gid_t 
 		cur = &kernel_proc;
 		return;
 	}
-	proc_fill(&cur_proc, pid, ppid, name, uid, gid);
+	/*
+	 * The same process as last time (every frame of a flow): only what
+	 * a fresh record would reset, not the whole record.
+	 */
+	if (cur_proc.p_magic == PROC_MAGIC && cur_proc.p_pid == pid && cur_proc.p_ppid == ppid &&
+	    cur_proc.p_cred.cr_uid == uid && cur_proc.p_cred.cr_gid == gid &&
+	    strcmp(cur_proc.p_name, name != NULL ? name : "") == 0 &&
+	    cur_proc.p_cred.cr_ruid == uid && cur_proc.p_cred.cr_svuid == uid &&
+	    cur_proc.p_cred.cr_rgid == gid && cur_proc.p_cred.cr_svgid == gid) {
+		cur_proc.p_refs = 0;
+		cur_proc.p_cred.cr_refs = 0;
+	} else {
+		proc_fill(&cur_proc, pid, ppid, name, uid, gid);
+	}
 	microtime(&cur_proc.p_start);
 	cur = &cur_proc;
 }

@@ -31,6 +31,18 @@
 #include <netinet/kpi_ipfilter.h>
 #include <sys/kern_event.h>
 #include <sys/time.h>
+#include <string.h>
+
+/*
+ * The kernel world is compiled freestanding (-ffreestanding implies
+ * -fno-builtin), so every memcpy(&x, p, 2) is a call into libc.  The stack
+ * copies and compares small fixed-size fields on every packet: let the
+ * compiler expand those in place (same semantics; other sizes still call
+ * libc).
+ */
+#define memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
+#define memcmp(a, b, n) __builtin_memcmp((a), (b), (n))
+#define memset(d, c, n) __builtin_memset((d), (c), (n))
 
 /* --- Limits and constants --------------------------------------------- */
 

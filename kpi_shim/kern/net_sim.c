@@ -232,21 +232,21 @@ nke__verdict_t(struct nke_vtrack *vt, u_int32_t hook, u_int32_t dir, struct __if
                struct __mbuf *m, u_int32_t moff, const char *detail)
 {
 	const struct nks_hostops *ho = nke__hostops;
-	struct nks_verdict vd;
 	struct __mbuf *ref = m != NULL ? m : orig;
 	int brief = nke__vd_brief();
+	struct nks_verdict vd = {
+	    .vd_index = nke__cur_index,
+	    .vd_hook = hook,
+	    .vd_dir = dir,
+	    .vd_ifname = ifp != NULL ? ifp->if_xname : NULL,
+	    .vd_kext = hook == NKS_HOOK_STACK ? NULL : nke__kext_name_of(kext),
+	    .vd_filter = filter,
+	    .vd_result = result,
+	    .vd_detail = brief && hook != NKS_HOOK_STACK ? NULL : detail,
+	};
 
 	if (ho == NULL || ho->ho_verdict == NULL)
 		return;
-	memset(&vd, 0, sizeof(vd));
-	vd.vd_index = nke__cur_index;
-	vd.vd_hook = hook;
-	vd.vd_dir = dir;
-	vd.vd_ifname = ifp != NULL ? ifp->if_xname : NULL;
-	vd.vd_kext = hook == NKS_HOOK_STACK ? NULL : nke__kext_name_of(kext);
-	vd.vd_filter = filter;
-	vd.vd_result = result;
-	vd.vd_detail = brief && hook != NKS_HOOK_STACK ? NULL : detail;
 	/* orig may be gone (kept and freed by the filter): read only m. */
 	if (m != NULL && nke__m_live(m) && (m->m_flags & M_PKTHDR)) {
 		if (NKE_PC(m)->pc_index != 0)
