@@ -38,8 +38,50 @@ nke_wire16(u_int32_t v)
 }
 
 /*
+ * The sum of the n bytes at p (n even) as big-endian 16-bit words, folded:
+ * a value congruent to it modulo 0xffff, and 0 only when it is.  The
+ * callers fold their totals, and a one's-complement fold depends on
+ * nothing else, so this may read the bytes four at a time in the host's
+ * order and swap the folded sum (RFC 1071: the sum is byte-order
+ * independent): inbound TCP checks every segment's checksum, and a byte at
+ * a time was most of the simulated host's time on large packets.
+ */
+static u_int64_t
+nke_sum_even(const u_int8_t *p, u_int32_t n)
+{
+	u_int64_t s = 0, t = 0;
+	u_int32_t w, x;
+	u_int16_t h;
+
+	for (; n >= 16; n -= 16, p += 16) {
+		__builtin_memcpy(&w, p, 4);
+		__builtin_memcpy(&x, p + 4, 4);
+		s += w;
+		t += x;
+		__builtin_memcpy(&w, p + 8, 4);
+		__builtin_memcpy(&x, p + 12, 4);
+		s += w;
+		t += x;
+	}
+	for (; n >= 4; n -= 4, p += 4) {
+		__builtin_memcpy(&w, p, 4);
+		s += w;
+	}
+	if (n >= 2) {
+		__builtin_memcpy(&h, p, 2);
+		s += h;
+	}
+	s = nke_fold(s + t);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	s = (s >> 8 | s << 8) & 0xffff;
+#endif
+	return s;
+}
+
+/*
  * Sum of [off, off + len) as big-endian words, word boundaries counted from
- * `off`.  The chain must hold the range (callers check).
+ * `off`.  The chain must hold the range (callers check).  Not folded, or
+ * folded in parts (see nke_sum_even): only its fold is meaningful.
  */
 static u_int64_t
 nke_sum_range(struct __mbuf *m, u_int32_t off, u_int32_t len)
@@ -65,8 +107,11 @@ nke_sum_range(struct __mbuf *m, u_int32_t off, u_int32_t len)
 			n--;
 			odd = 0;
 		}
-		for (; n >= 2; n -= 2, p += 2)
-			sum += (u_int32_t)p[0] << 8 | p[1];
+		if (n >= 2) {
+			sum += nke_sum_even(p, n & ~(u_int32_t)1);
+			p += n & ~(u_int32_t)1;
+			n &= 1;
+		}
 		if (n == 1) {
 			sum += (u_int32_t)p[0] << 8;
 			odd = 1;

@@ -525,7 +525,44 @@ test_finalize_nothing_to_do(void)
 	mbuf_freem(m);
 }
 
-NKT_CASES(NKT_CASE(test_ipv4_header_checksum), NKT_CASE(test_ipv4_transport_checksums),
+/*
+ * Sums whose one's-complement value is zero: all-zero data sums to 0 (so
+ * the checksum is 0xffff), all-0xff data to "negative zero" 0xffff (so the
+ * checksum is 0), at every length and offset parity, flat and chained (the
+ * word-at-a-time sum must keep the two apart).
+ */
+static void
+test_sum_zero_and_ones(void)
+{
+	struct kt_rng r;
+	unsigned len, off, fillv;
+
+	kt_rng_seed(&r, 91);
+	for (fillv = 0; fillv < 2; fillv++) {
+		memset(buf, fillv ? 0xff : 0x00, sizeof(buf));
+		for (len = 2; len <= 300; len += 2) {
+			for (off = 0; off < 3; off++) {
+				mbuf_t m = off == 2 ? kt_chain_random(&r, buf, 2048, 1)
+				                    : kt_chain_1byte(buf, 600);
+				u_int16_t c;
+
+				if (off == 0) {
+					mbuf_freem(m);
+					KT_ASSERT_EQ(mbuf_allocpacket(MBUF_WAITOK, 2048, NULL, &m), 0);
+					memcpy(mbuf_data(m), buf, 2048);
+					mbuf_setlen(m, 2048);
+					mbuf_pkthdr_setlen(m, 2048);
+				}
+				KT_ASSERT_EQ(mbuf_inet_cksum(m, 0, off, len, &c), 0);
+				kt_expect_wire(c, fillv ? 0x0000 : 0xffff);
+				kt_expect_wire(nke__m_sum16(m, off, len), fillv ? 0xffff : 0x0000);
+				mbuf_freem(m);
+			}
+		}
+	}
+}
+
+NKT_CASES(NKT_CASE(test_ipv4_header_checksum), NKT_CASE(test_sum_zero_and_ones), NKT_CASE(test_ipv4_transport_checksums),
           NKT_CASE(test_ipv6_transport_checksums), NKT_CASE(test_ipv6_scope_embedded_word_skipped),
           NKT_CASE(test_sum_at_odd_offsets), NKT_CASE(test_cksum_errors),
           NKT_CASE(test_cksum_panics), NKT_CASE(test_finalize_ipv4_tcp_ip_layer),
