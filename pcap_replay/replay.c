@@ -386,11 +386,17 @@ describe_last(char *buf, size_t size)
 static __attribute__((noreturn)) void
 h_panic(void *arg, const char *msg)
 {
-	char cb[32], last[96];
+	char cb[32], last[384];
 
 	(void)arg;
 	ctxs(cb, sizeof(cb));
 	describe_last(last, sizeof(last));
+	/* The kext code that panicked, if any (stress.c): hook, kext, filter. */
+	if (strlen(last) < sizeof(last) - 2) {
+		size_t n = strlen(last);
+
+		last[n + nkr_stress_crash_note(last + n, sizeof(last) - 1 - n)] = '\0';
+	}
 	nkr_console_finish(&R->con);
 	if (R->ctx.c_phase == NKR_PH_PACKET)
 		fprintf(stderr,

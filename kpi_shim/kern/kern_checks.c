@@ -243,57 +243,28 @@ nke__chk_intern(const char *s)
 
 /* --- Kext code running now ------------------------------------------------------------------- */
 
-static struct nke_cbframe frames[NKE_CB_DEPTH];
-static volatile unsigned depth;     /* frames in use (may exceed NKE_CB_DEPTH) */
-static struct nke_cbframe last;     /* the frame that returned last */
-static int last_valid;
+struct nke_cbframe nke__chk_frames[NKE_CB_DEPTH];
+volatile unsigned nke__chk_depth; /* frames in use (may exceed NKE_CB_DEPTH) */
+int nke__chk_last_valid;
+u_int32_t nke__chk_stopped;
 /* Kexts told about already (callback-after-unload), one bit per load tag. */
 static u_int32_t unload_warned;
 
-void
-nke__chk_enter(u_int32_t hook, u_int32_t kext, const char *filter, const char *what)
-{
-	unsigned d = depth;
-
-	if (NKE_LIKELY(d < NKE_CB_DEPTH)) {
-		struct nke_cbframe *f = &frames[d];
-
-		f->f_index = nke__cur_index;
-		f->f_hook = hook;
-		f->f_kext = kext;
-		f->f_filter = filter;
-		f->f_what = what;
-		f->f_kpi = nke__kpi;
-	}
-	depth = d + 1;
-	last_valid = 0;
-	nke__kpi.k_ra = NULL;
-	nke__kpi.k_fn = NULL;
-	if (NKE_UNLIKELY(kext != 0 && nke__kext_stopped(kext)) && kext < 32 &&
-	    !(unload_warned & (1u << kext))) {
-		unload_warned |= 1u << kext;
-		nke__report("callback-after-unload",
-		            "the kernel called into %s after its stop routine returned success: "
-		            "in XNU its code is gone (a filter, timer or control it did not "
-		            "remove)",
-		            nke__kext_name_of(kext));
-	}
-}
+#define frames     nke__chk_frames
+#define depth      nke__chk_depth
+#define last_valid nke__chk_last_valid
 
 void
-nke__chk_leave(void)
+nke__chk_after_unload(u_int32_t kext)
 {
-	unsigned d = depth;
-
-	if (d == 0)
+	if (kext >= 32 || (unload_warned & (1u << kext)))
 		return;
-	d--;
-	if (d < NKE_CB_DEPTH) {
-		last = frames[d];
-		last_valid = 1;
-		nke__kpi = frames[d].f_kpi;
-	}
-	depth = d;
+	unload_warned |= 1u << kext;
+	nke__report("callback-after-unload",
+	            "the kernel called into %s after its stop routine returned success: "
+	            "in XNU its code is gone (a filter, timer or control it did not "
+	            "remove)",
+	            nke__kext_name_of(kext));
 }
 
 const struct nke_cbframe *
@@ -380,8 +351,9 @@ nke__chk_context(char *buf, size_t size)
 	 * The stack checks a packet callback's result right after it returned
 	 * (null-data-pass, pkthdr-len-mismatch, ...): those reports name it.
 	 */
-	if (f == NULL && last_valid && last.f_index == nke__cur_index && is_pkt_hook(last.f_hook))
-		f = &last;
+	if (f == NULL && last_valid && depth < NKE_CB_DEPTH &&
+	    frames[depth].f_index == nke__cur_index && is_pkt_hook(frames[depth].f_hook))
+		f = &frames[depth];
 	if (f == NULL)
 		return buf;
 	frame_str(f, fb, sizeof(fb));
@@ -411,10 +383,13 @@ static u_int32_t site_next;
 u_int32_t
 nke__site_new(u_int32_t kind, const char *fn, const void *ra, int err)
 {
-	const struct nke_cbframe *f = nke__chk_top();
+	const struct nke_cbframe *f;
 	struct nke_site *s;
 	u_int32_t id;
 
+	if (!NKE_CHK_OWN())
+		return 0;
+	f = nke__chk_top();
 	if (NKE_UNLIKELY(ring == NULL)) {
 		const struct nks_hostops *ho = nke__hostops;
 
@@ -580,24 +555,35 @@ nke__site_str(u_int32_t id, char *buf, size_t size)
 
 /* --- Filter callbacks ----------------------------------------------------------------------------- */
 
-/* Ownership of the chain in *mp (and its control) while a filter runs. */
-void
-nke__chk_cb_lend(struct __mbuf **mp, struct __mbuf **cp, u_int32_t kext)
+/* Every mbuf of one packet gets owner (and site, if not 0). */
+static inline void
+own_chain(struct __mbuf *m, u_int32_t owner, u_int32_t site)
 {
-	u_int32_t owner = NKE_OWN_KEXT | kext;
+	unsigned long guard = 0;
 
-	if (mp != NULL && *mp != NULL)
-		nke__m_own_chain(*mp, owner, 0);
-	if (cp != NULL && *cp != NULL)
-		nke__m_own_chain(*cp, owner, 0);
+	for (; m != NULL && (m->m_nkeflags & NKE_MF_LIVE) && guard < 100000;
+	     m = m->m_next, guard++) {
+		m->m_owner = owner;
+		if (site != 0)
+			m->m_osite = site;
+	}
 }
 
+/*
+ * A packet callback returned r: the chain in *mp (and *cp) belongs to the
+ * stack again (0), to the filter (EJUSTRETURN), or to the stack, which
+ * frees it (an error).  (While the callback runs the packet is simply the
+ * filter's to free or keep: nothing to record on the way in.)
+ */
 void
 nke__chk_cb_return(struct __mbuf **mp, struct __mbuf **cp, u_int32_t kext, int r)
 {
 	u_int32_t owner, site = 0;
 
-	if ((mp == NULL || *mp == NULL) && (cp == NULL || *cp == NULL))
+	if (NKE_UNLIKELY(nke__m_watched != 0) && mp != NULL && *mp != NULL && r != EJUSTRETURN &&
+	    nke__m_live(*mp))
+		nke__m_shared_check(*mp, "returned by the filter");
+	if (!NKE_CHK_OWN() || ((mp == NULL || *mp == NULL) && (cp == NULL || *cp == NULL)))
 		return;
 	if (r == 0) {
 		owner = NKE_OWN_STACK;
@@ -608,13 +594,10 @@ nke__chk_cb_return(struct __mbuf **mp, struct __mbuf **cp, u_int32_t kext, int r
 		owner = NKE_OWN_STACK;
 		site = nke__site_new(NKE_SITE_DROP, "", NULL, r);
 	}
-	if (mp != NULL && *mp != NULL) {
-		if (nke__m_live(*mp))
-			nke__m_own_chain(*mp, owner, site);
-		nke__m_shared_check(*mp, "returned by the filter");
-	}
-	if (cp != NULL && *cp != NULL && nke__m_live(*cp))
-		nke__m_own_chain(*cp, owner, site);
+	if (mp != NULL && *mp != NULL)
+		own_chain(*mp, owner, site);
+	if (cp != NULL && *cp != NULL)
+		own_chain(*cp, owner, site);
 }
 
 /* --- Unload checks --------------------------------------------------------------------------------- */
@@ -622,6 +605,8 @@ nke__chk_cb_return(struct __mbuf **mp, struct __mbuf **cp, u_int32_t kext, int r
 void
 nke__chk_kext_stopped(u_int32_t kext)
 {
+	if (kext < 32)
+		nke__chk_stopped |= 1u << kext;
 	last_valid = 0;
 	nke__ipf_kext_stopped(kext);
 	nke__iflt_kext_stopped(kext);
@@ -645,6 +630,7 @@ nke__checks_init(void)
 	depth = 0;
 	last_valid = 0;
 	unload_warned = 0;
+	nke__chk_stopped = 0;
 	ninterned = 0;
 	ring = NULL;
 	site_next = 0;

@@ -27,6 +27,8 @@ extern nks_u64 nke__chk_seed;
 extern nks_u32 nke__chk_flags; /* NKS_CC_* */
 
 #define NKE_CHK_ON(g) ((nke__chk_groups & (g)) != 0)
+/* mbuf ownership and sites are kept only when something reports on them. */
+#define NKE_CHK_OWN() NKE_CHK_ON(NKS_CHK_OWNERSHIP | NKS_CHK_LEAKS)
 
 /* Group of a check name (0: none, always on). */
 nks_u32 nke__chk_group_of(const char *check);
@@ -87,13 +89,56 @@ struct nke_cbframe {
 	struct nke_kpictx f_kpi; /* KPI context of the code that called into the kext */
 };
 
+/* The frames (kern_checks.c); inline below: this runs around every callback. */
+extern struct nke_cbframe nke__chk_frames[NKE_CB_DEPTH];
+extern volatile unsigned nke__chk_depth;
+extern int nke__chk_last_valid; /* frames[depth], the one that just returned, is valid */
+extern u_int32_t nke__chk_stopped; /* load tags of kexts that stopped, one bit each */
+void nke__chk_after_unload(u_int32_t kext);
+
 /*
  * Kext code starts / ends running (calls nest).  nke__chk_enter clears the
  * KPI context (the kext's own calls set it again) and reports a callback
  * into a kext that already stopped ("callback-after-unload").
  */
-void nke__chk_enter(u_int32_t hook, u_int32_t kext, const char *filter, const char *what);
-void nke__chk_leave(void);
+static inline void
+nke__chk_enter(u_int32_t hook, u_int32_t kext, const char *filter, const char *what)
+{
+	unsigned d = nke__chk_depth;
+
+	if (NKE_LIKELY(d < NKE_CB_DEPTH)) {
+		struct nke_cbframe *f = &nke__chk_frames[d];
+
+		f->f_index = nke__cur_index;
+		f->f_hook = hook;
+		f->f_kext = kext;
+		f->f_filter = filter;
+		f->f_what = what;
+		f->f_kpi = nke__kpi;
+	}
+	nke__chk_depth = d + 1;
+	nke__chk_last_valid = 0;
+	nke__kpi.k_ra = NULL;
+	nke__kpi.k_fn = NULL;
+	if (NKE_UNLIKELY(kext < 32 && (nke__chk_stopped & (1u << kext)) != 0))
+		nke__chk_after_unload(kext);
+}
+
+static inline void
+nke__chk_leave(void)
+{
+	unsigned d = nke__chk_depth;
+
+	if (d == 0)
+		return;
+	d--;
+	if (d < NKE_CB_DEPTH) {
+		/* The slot stays as it is until the next entry: the "last" frame. */
+		nke__chk_last_valid = 1;
+		nke__kpi = nke__chk_frames[d].f_kpi;
+	}
+	nke__chk_depth = d;
+}
 /* The innermost frame, or NULL. */
 const struct nke_cbframe *nke__chk_top(void);
 /*
@@ -151,9 +196,9 @@ const char *nke__errname(int err);
 /* --- Ownership around filter callbacks ------------------------------------------- */
 
 struct __mbuf;
-/* A packet callback starts: the chains in *mp and *cp belong to kext `kext`. */
-void nke__chk_cb_lend(struct __mbuf **mp, struct __mbuf **cp, u_int32_t kext);
-/* It returned r: owner by the rules of kpi-reference 2.1 (0, EJUSTRETURN, error). */
+/* Clusters whose bytes are watched for shared-cluster-write (uipc_mbuf.c); 0: none. */
+extern u_int32_t nke__m_watched;
+/* A packet callback returned r: owner by the rules of kpi-reference 2.1 (0, EJUSTRETURN, error). */
 void nke__chk_cb_return(struct __mbuf **mp, struct __mbuf **cp, u_int32_t kext, int r);
 
 /* --- mbuf layouts (mbuf_layout.c) ------------------------------------------------ */

@@ -136,8 +136,6 @@ nke__cb_enter_at(struct nke_cb *cb, u_int32_t kext, const char *filter, u_int32_
 	cb->cb_mp = mp;
 	cb->cb_cp = cp;
 	nke__chk_enter(hook, kext, filter, "filter callback");
-	if (mp != NULL)
-		nke__chk_cb_lend(mp, cp, kext);
 }
 
 void
@@ -160,7 +158,7 @@ nke__cb_leave_ret(struct nke_cb *cb, int r)
 		            cb->cb_filter != NULL ? cb->cb_filter : "",
 		            nke__locks_held_describe(th, buf, sizeof(buf)));
 	}
-	if (cb->cb_mp != NULL)
+	if (cb->cb_mp != NULL && (NKE_CHK_OWN() || nke__m_watched != 0))
 		nke__chk_cb_return(cb->cb_mp, cb->cb_cp, cb->cb_kext, r);
 	nke__chk_leave();
 	(void)nke__kext_switch(cb->cb_prev_kext);

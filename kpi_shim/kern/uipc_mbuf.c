@@ -209,6 +209,7 @@ nke__mbuf_init(void)
 	nke_mq_head = nke_mq_count = 0;
 	nke_mb_live = nke_mb_allocated = nke_cl_live = 0;
 	nke_mb_drops = 0;
+	nke__m_watched = 0;
 	memset(nke_mtypes, 0, sizeof(nke_mtypes));
 	nke__mbstat_mcfail = nke__mbstat_mpfail = 0;
 	nke__mtag_init();
@@ -319,7 +320,7 @@ nke_m_get_common(int how, int type, int hdr)
 	m->m_osite = 0;
 	m->m_aidx = (u_int32_t)nke__cur_index;
 	m->m_fidx = 0;
-	if (NKE_UNLIKELY(nke__kpi.k_ra != NULL)) {
+	if (NKE_UNLIKELY(nke__kpi.k_ra != NULL) && NKE_CHK_OWN()) {
 		/* A kext's KPI call: the kext owns what it gets. */
 		u_int32_t k = nke__kext_current_id();
 
@@ -456,8 +457,10 @@ nke_m_ext_release(struct __mbuf *m)
 	if (NKE_UNLIKELY(er->er_sumlen != 0)) {
 		/* Last look at the shared bytes before this reference goes. */
 		nke__m_shared_check(m, "when one of the chains was freed");
-		if (er->er_refcnt <= 2)
+		if (er->er_refcnt <= 2) {
 			er->er_sumlen = 0;
+			nke__m_watched--;
+		}
 	}
 	if (--er->er_refcnt > 0)
 		return;
@@ -686,7 +689,7 @@ nke__m_free(struct __mbuf *m)
 	m->m_data = m->m_dat;
 	m->m_owner = NKE_OWN_STACK;
 	m->m_fidx = (u_int32_t)nke__cur_index;
-	if (NKE_UNLIKELY(nke__kpi.k_ra != NULL))
+	if (NKE_UNLIKELY(nke__kpi.k_ra != NULL) && NKE_CHK_OWN())
 		m->m_osite = nke__site_new(NKE_SITE_FREE, NULL, NULL, 0);
 	nke_m_quarantine(m);
 	return n;
@@ -1410,6 +1413,8 @@ nke_sum32(const u_int8_t *p, size_t n)
 	return h;
 }
 
+u_int32_t nke__m_watched;
+
 void
 nke__m_shared_mark(struct __mbuf *m)
 {
@@ -1423,6 +1428,8 @@ nke__m_shared_mark(struct __mbuf *m)
 		off = m->m_data - m->m_ext.ext_buf;
 		if (er->er_refcnt < 2 || off < 0 || off > 0xffff || m->m_len > 0xffff)
 			continue;
+		if (er->er_sumlen == 0)
+			nke__m_watched++;
 		er->er_sumoff = (u_int16_t)off;
 		er->er_sumlen = (u_int16_t)m->m_len;
 		er->er_sum = nke_sum32((const u_int8_t *)m->m_data, (size_t)m->m_len);
