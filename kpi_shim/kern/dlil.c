@@ -42,14 +42,21 @@ static struct nbr {
 	u_int8_t n_mac[6];
 } nbr_tab[NBR_SIZE];
 
+/* A word at a time: every frame looks its addresses up. */
 static u_int32_t
 nbr_slot(u_int32_t ifindex, const u_int8_t *a, u_int32_t alen)
 {
-	u_int32_t h = 2166136261u ^ ifindex, i;
+	u_int64_t h = 0x9e3779b97f4a7c15ULL ^ ifindex, w;
+	u_int32_t i;
 
-	for (i = 0; i < alen; i++)
-		h = (h ^ a[i]) * 16777619u;
-	return h % NBR_SIZE;
+	for (i = 0; i < alen; i += 4) {
+		u_int32_t x;
+
+		memcpy(&x, a + i, 4);
+		w = (h ^ x) * 0xff51afd7ed558ccdULL;
+		h = w ^ (w >> 29);
+	}
+	return (u_int32_t)(h >> 32) % NBR_SIZE;
 }
 
 static void

@@ -136,6 +136,7 @@ nke__ip_input(struct __mbuf *m, struct nke_pktinfo *pi)
 			bad(m, pi, "bad-checksum");
 			return;
 		}
+		pi->pi_flags |= NKE_PI_HDRSUM_OK; /* ipf_input need not recompute it */
 	}
 	iplen = nke__be16(ip + 2);
 	if (iplen < hlen) {

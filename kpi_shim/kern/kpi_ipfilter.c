@@ -313,8 +313,11 @@ nke__ipf_input_run(int family, struct __mbuf **mp, int off, int proto, u_int64_t
 				}
 			}
 			ip = (u_int8_t *)(*mp)->m_data;
-			ip[10] = ip[11] = 0;
-			memcpy(ip + 10, (u_int16_t[]){nke__ip_hdr_sum(ip, (u_int32_t)off)}, 2);
+			/* ip_input verified it, and nothing wrote the header since. */
+			if (!(pi->pi_flags & NKE_PI_HDRSUM_OK)) {
+				ip[10] = ip[11] = 0;
+				memcpy(ip + 10, (u_int16_t[]){nke__ip_hdr_sum(ip, (u_int32_t)off)}, 2);
+			}
 			fixed = 1;
 		}
 		orig = *mp;

@@ -311,6 +311,7 @@ struct nke_pktinfo {
 #define NKE_PI_HASLHDR   0x0080 /* pi_lhdr is valid */
 #define NKE_PI_TOUCHED   0x0100 /* reassembled: a filter changed a fragment */
 #define NKE_PI_ORIGINAL  0x0200 /* an original fragment sent again (pi_prehash: its frame) */
+#define NKE_PI_HDRSUM_OK 0x0400 /* ip_input checked the IPv4 header checksum in the packet */
 
 /* Fill pi from a packet's context (index, flags) for ifp. */
 void nke__pi_from_mbuf(struct nke_pktinfo *pi, struct __mbuf *m, struct __ifnet *ifp);

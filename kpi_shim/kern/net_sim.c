@@ -398,7 +398,9 @@ emit_l3(struct __mbuf *m, struct nke_pktinfo *pi, u_int32_t dir)
 	if (m == NULL || ifp == NULL || !(m->m_flags & M_PKTHDR))
 		return;
 	len = pkt_len(m);
-	if (len > 0)
+	if (len > 0 && m->m_len > 0)
+		vbyte = *(const u_int8_t *)m->m_data;
+	else if (len > 0)
 		nke__m_copydata(m, 0, 1, &vbyte);
 	if (unchanged_l3(m, len, pi)) {
 		family = ifp->if_nkstype == NKS_IFT_ETHER ? 0 : family_of_version(vbyte);

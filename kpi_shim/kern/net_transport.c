@@ -73,6 +73,25 @@ pseudo_sum(const u_int8_t *src, const u_int8_t *dst, u_int32_t alen, u_int32_t l
 	return r;
 }
 
+/* Two bytes at off (the first mbuf holds them, usually). */
+static void
+get2(struct __mbuf *m, u_int32_t off, void *p)
+{
+	if ((u_int32_t)m->m_len >= off + 2)
+		memcpy(p, (const u_int8_t *)m->m_data + off, 2);
+	else
+		nke__m_copydata(m, (int)off, 2, p);
+}
+
+static void
+put2(struct __mbuf *m, u_int32_t off, const void *p)
+{
+	if ((u_int32_t)m->m_len >= off + 2)
+		memcpy((u_int8_t *)m->m_data + off, p, 2);
+	else
+		nke__m_copyback_inplace(m, (int)off, 2, p);
+}
+
 /* Record a checksum field as captured, for identity at the end of ip_output. */
 static void
 keep_sum(struct nke_pktinfo *pi, struct __mbuf *m, u_int32_t off)
@@ -80,7 +99,7 @@ keep_sum(struct nke_pktinfo *pi, struct __mbuf *m, u_int32_t off)
 	if (pi->pi_nsum >= 2)
 		return;
 	pi->pi_sumoff[pi->pi_nsum] = off;
-	nke__m_copydata(m, (int)off, 2, &pi->pi_sumval[pi->pi_nsum]);
+	get2(m, off, &pi->pi_sumval[pi->pi_nsum]);
 	pi->pi_nsum++;
 }
 
@@ -98,11 +117,11 @@ pend_transport_sum(struct __mbuf *m, struct nke_pktinfo *pi, const u_int8_t *src
 	if ((u_int32_t)m->m_pkthdr.len < off + (proto == 6 ? 20 : 8))
 		return;
 	keep_sum(pi, m, off + field);
-	nke__m_copydata(m, (int)(off + field), 2, &cur);
+	get2(m, off + field, &cur);
 	if (proto == 17 && cur == 0 && !v6)
 		return; /* a UDP datagram sent without a checksum */
 	ps = pseudo_sum(src, dst, alen, ulen, (u_int32_t)proto);
-	nke__m_copyback_inplace(m, (int)(off + field), 2, &ps);
+	put2(m, off + field, &ps);
 	if (v6)
 		m->m_pkthdr.csum_flags |= proto == 6 ? CSUM_TCPIPV6 : CSUM_UDPIPV6;
 	else
