@@ -129,7 +129,7 @@ nke__ip6_output(struct __mbuf *m, int flags, ipf_pktopts_t opts, struct nke_pkti
 	nxt = ip6[6];
 	off = nke__ip6_lasthdr(m, 40, &nxt, &unfrg);
 	mtu = ifp->if_mtu;
-	if (!trunc && pi->pi_nsum > 0 && nke__captured_unchanged(m, pi)) {
+	if (!trunc && pi->pi_nsum > 0 && nke__captured_restore(m, pi)) {
 		/* Unchanged capture: its checksum as captured (see ip_output.c). */
 		u_int32_t hw = 0;
 
@@ -137,7 +137,6 @@ nke__ip6_output(struct __mbuf *m, int flags, ipf_pktopts_t opts, struct nke_pkti
 			hw |= CSUM_TCPIPV6;
 		if (ifp->if_offload & IFNET_CSUM_UDPIPV6)
 			hw |= CSUM_UDPIPV6;
-		nke__m_copyback_inplace(m, (int)pi->pi_sumoff[0], 2, &pi->pi_sumval[0]);
 		m->m_pkthdr.csum_flags &= ~(~hw & CSUM_DELAY_IPV6_DATA);
 		unchanged = 1;
 	} else if (!trunc && off >= 0 && (m->m_pkthdr.csum_flags & CSUM_DELAY_IPV6_DATA)) {

@@ -61,6 +61,51 @@ nke__captured_unchanged(struct __mbuf *m, const struct nke_pktinfo *pi)
 }
 
 /*
+ * nke__captured_unchanged(), and if so the captured checksum fields put back
+ * (returns 1).  With the fields in the first mbuf: the captured values
+ * written in first and the packet compared with the capture at once (the
+ * pending values restored when it differs); one comparison instead of one
+ * per run of bytes between the fields.
+ */
+int
+nke__captured_restore(struct __mbuf *m, struct nke_pktinfo *pi)
+{
+	u_int8_t save[2][2];
+	u_int32_t len, caplen, i;
+
+	if (!(pi->pi_flags & NKE_PI_CAPTURED) || pi->pi_frame == NULL ||
+	    (pi->pi_flags & NKE_PI_INJECTED) || (NKE_PC(m)->pc_flags & NKE_PC_INJECTED))
+		return 0;
+	len = (u_int32_t)m->m_pkthdr.len;
+	if (pi->pi_framelen < pi->pi_l2len + pi->pi_trimmed)
+		return 0;
+	caplen = pi->pi_framelen - pi->pi_l2len - pi->pi_trimmed;
+	if (len != caplen)
+		return 0;
+	for (i = 0; i < pi->pi_nsum; i++) {
+		if (pi->pi_sumoff[i] + 2 > (u_int32_t)m->m_len) {
+			if (!nke__captured_unchanged(m, pi))
+				return 0;
+			for (i = 0; i < pi->pi_nsum; i++)
+				nke__m_copyback_inplace(m, (int)pi->pi_sumoff[i], 2,
+				                        &pi->pi_sumval[i]);
+			return 1;
+		}
+	}
+	for (i = 0; i < pi->pi_nsum; i++) {
+		u_int8_t *f = (u_int8_t *)m->m_data + pi->pi_sumoff[i];
+
+		memcpy(save[i], f, 2);
+		memcpy(f, &pi->pi_sumval[i], 2);
+	}
+	if (nke__range_equal(m, 0, pi->pi_frame + pi->pi_l2len, len))
+		return 1;
+	for (i = pi->pi_nsum; i-- > 0;)
+		memcpy((u_int8_t *)m->m_data + pi->pi_sumoff[i], save[i], 2);
+	return 0;
+}
+
+/*
  * After finalisation: if the checksum fields differ from the captured ones
  * but nothing else changed, put the captured values back (the capture is
  * what this host sent).  Returns 1 when the packet is the captured one.
@@ -246,16 +291,12 @@ nke__ip_output(struct __mbuf *m, int flags, ipf_pktopts_t opts, struct nke_pktin
 
 	/* Checksums: in software what the interface cannot do (ip_output_checksum). */
 	hw = hw_csum_flags(ifp);
-	if (!trunc && pi->pi_nsum > 0 && nke__captured_unchanged(m, pi)) {
+	if (!trunc && pi->pi_nsum > 0 && nke__captured_restore(m, pi)) {
 		/*
 		 * The captured packet, unchanged: it leaves with its captured
 		 * checksums, which spares computing them (NKE-DIVERGENCE: the
 		 * capture's values even where finalisation would write others).
 		 */
-		u_int32_t i;
-
-		for (i = 0; i < pi->pi_nsum; i++)
-			nke__m_copyback_inplace(m, (int)pi->pi_sumoff[i], 2, &pi->pi_sumval[i]);
 		m->m_pkthdr.csum_flags |= CSUM_IP;
 		m->m_pkthdr.csum_flags &= ~(~hw & (CSUM_DELAY_IP | CSUM_DELAY_DATA));
 		unchanged = 1;

@@ -514,6 +514,8 @@ int nke__ipf_output_run(int family, struct __mbuf **mp, u_int64_t inject, ipf_pk
 void nke__ip_deliver(struct __mbuf *m, int family, int off, int proto, struct nke_pktinfo *pi);
 /* Output identity helpers (in ip_output.c). */
 int nke__captured_unchanged(struct __mbuf *m, const struct nke_pktinfo *pi);
+/* The same, and when unchanged the captured checksum fields back in place (1). */
+int nke__captured_restore(struct __mbuf *m, struct nke_pktinfo *pi);
 int nke__restore_captured_sums(struct __mbuf *m, struct nke_pktinfo *pi, int offloaded);
 void nke__send_originals(struct __ifnet *ifp, u_int32_t pf, struct nke_pktinfo *pi);
 /*

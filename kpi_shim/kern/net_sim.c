@@ -479,8 +479,11 @@ unchanged_frame(struct __mbuf *m, u_int32_t len, struct __ifnet *ifp, const stru
 		       nke__range_equal(m, 4, f, outlen);
 	}
 	outlen = len + 4 * ntags;
-	return outlen <= pi->pi_framelen && pi->pi_framelen - outlen <= 64 &&
-	       nke__range_equal(m, 0, f, 12) && (ntags == 0 || memcmp(tags, f + 12, 4 * ntags) == 0) &&
+	if (outlen > pi->pi_framelen || pi->pi_framelen - outlen > 64)
+		return 0;
+	if (ntags == 0)
+		return nke__range_equal(m, 0, f, len);
+	return nke__range_equal(m, 0, f, 12) && memcmp(tags, f + 12, 4 * ntags) == 0 &&
 	       nke__range_equal(m, 12, f + 12 + 4 * ntags, len - 12);
 }
 
