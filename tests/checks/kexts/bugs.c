@@ -35,6 +35,8 @@
  *                        returns 0 with *data == NULL
  * 26 iff-keep-leak       iff_input keeps a packet and never frees it
  * 27 sflt-keep-leak      sf_data_in keeps data and never frees it
+ * 28 unchecked-alloc     uses mbuf_dup's copy without checking that it succeeded
+ *                        (crashes once --fail-alloc makes it fail)
  */
 #include <mach/mach_types.h>
 #include <sys/systm.h>
@@ -252,6 +254,11 @@ bug_input(void *cookie, mbuf_t *data, int offset, u_int8_t protocol)
 
 		printf("bug: sport %u\n", (unsigned)(p[0] << 8 | p[1]));
 	}
+#elif BUG == 28
+	c = NULL;
+	(void)mbuf_dup(m, MBUF_WAITOK, &c); /* the bug: the result is not checked */
+	printf("bug: copy of %lu bytes\n", (unsigned long)mbuf_len(c));
+	mbuf_freem(c);
 #elif BUG == 25
 	if (n_in == 3) {
 		mbuf_t old = m;
