@@ -9,8 +9,10 @@
 # build/release/bench-results/ (summary.tsv, summary.json, runs.tsv).
 # docs/benchmark.md explains the method and keeps the latest figures.
 #
-# --smoke is the CTest version (label bench): small captures, 3 runs, fails
-# only when the replay is grossly slower than the floor.
+# --smoke is the CTest version (label bench): small captures, 3 runs of the
+# floor, the default replay and the replay with the log, fails only when a
+# replay is grossly slower than the floor (its best CPU time against the
+# floor's, above about twice what it is today).
 set -eu
 
 usage() {
@@ -23,7 +25,8 @@ usage: bench/run.sh [options]
   --build-dir DIR       use the tools of this build tree and do not build
                         (default: configure and build the release preset)
   --smoke               the CTest smoke version (needs --build-dir)
-  --max-ratio X         --smoke: fail above this median CPU-time ratio (default 10)
+  --slack F             --smoke: multiply the limits by F (sanitizer and -O0 builds)
+  --max-ratio X         --smoke: one limit X for every capture and variant instead
   -h, --help            this text
 EOF
 }
@@ -35,7 +38,8 @@ CALLGRIND=0
 CG_PACKETS=200000
 BUILD_DIR=
 SMOKE=0
-MAX_RATIO=10
+SLACK=1
+MAX_RATIO=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -45,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--callgrind-packets) CG_PACKETS=$2; shift ;;
 	--build-dir) BUILD_DIR=$2; shift ;;
 	--smoke) SMOKE=1 ;;
+	--slack) SLACK=$2; shift ;;
 	--max-ratio) MAX_RATIO=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "bench/run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -80,7 +85,7 @@ if [ $SMOKE -eq 1 ]; then
 	RESULTS=$BUILD_DIR/bench-smoke/results
 	RUNS=3
 	CAPTURES="small traffic"
-	VARIANTS="floor quiet"
+	VARIANTS="floor replay log"
 else
 	DATA=$BUILD_DIR/bench-data
 	RESULTS=$BUILD_DIR/bench-results
@@ -223,14 +228,37 @@ END {
 }' "$RAW" >"$SUMMARY"
 
 if [ $SMOKE -eq 1 ]; then
-	echo "smoke (CPU time, median of $RUNS; fails above ${MAX_RATIO}x):"
-	awk -F'\t' 'NR > 1 { printf "  %-8s %-7s %8.1f ns/pkt CPU  %6.2fx  %s\n", $1, $2, $8, $11, $13 }' "$SUMMARY"
-	awk -F'\t' -v max="$MAX_RATIO" '
-	NR > 1 && $2 != "floor" {
-		if ($13 != "ok") { printf "FAIL: %s: nke-replay %s\n", $1, $13; bad = 1 }
-		else if ($11 > max) { printf "FAIL: %s: replay/floor %.2fx > %sx\n", $1, $11, max; bad = 1 }
+	# The limits: CPU-time ratios about twice those of an optimised build
+	# today (docs/benchmark.md), so only a gross regression fails.  Each
+	# variant's best run against the floor's best: load on the machine only
+	# ever makes a run slower, and three runs rarely all meet it.
+	echo "smoke (CPU time, best of $RUNS runs; limits x$SLACK):"
+	awk -F'\t' -v slack="$SLACK" -v max="$MAX_RATIO" '
+	BEGIN {
+		lim["small", "replay"] = 20; lim["small", "log"] = 36
+		lim["traffic", "replay"] = 9; lim["traffic", "log"] = 15
 	}
-	END { exit bad }' "$SUMMARY" || {
+	NR == 1 { next }
+	{
+		k = $1 SUBSEP $2; c = $6 + $7; pk[$1] = $4 > 0 ? $4 : 1
+		if (!(k in best) || c < best[k]) best[k] = c
+		if (!(k in seen)) { seen[k] = 1; order[++n] = k }
+		if ($9 != 0) bad[k] = $9
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			split(order[i], kk, SUBSEP)
+			fl = best[kk[1], "floor"]; r = fl > 0 ? best[order[i]] / fl : 0
+			l = max != "" ? max : ((kk[1], kk[2]) in lim) ? lim[kk[1], kk[2]] * slack : ""
+			printf "  %-8s %-7s %8.1f ns/pkt CPU  %6.2fx", kk[1], kk[2], best[order[i]] / pk[kk[1]], r
+			if (kk[2] != "floor" && l != "")
+				printf "  (limit %gx)", l
+			printf "\n"
+			if (order[i] in bad) { printf "FAIL: %s %s: nke-replay exit %s\n", kk[1], kk[2], bad[order[i]]; fail = 1 }
+			else if (kk[2] != "floor" && l != "" && r > l) { printf "FAIL: %s %s: %.2fx > %gx\n", kk[1], kk[2], r, l; fail = 1 }
+		}
+		exit fail
+	}' "$RAW" || {
 		for v in $VARIANTS; do
 			for c in $CAPTURES; do
 				[ ! -s "$RESULTS/logs/$c.$v.err" ] || { echo "--- $c $v stderr:"; tail -5 "$RESULTS/logs/$c.$v.err"; }
