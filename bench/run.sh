@@ -368,8 +368,8 @@ echo
 sed 's/\t/: /' "$RESULTS/machine.tsv"
 echo
 echo "Wall time, median of $RUNS runs; ratio = replay / floor in the same run set."
-echo "replay: default flags (summary on stderr); -q: quiet (no summary, no per-frame"
-echo "hash); +log: --log /dev/null (text verdict log)."
+echo "replay: default flags (summary on stderr); -q: quiet (no summary); +log: --log"
+echo "/dev/null (text verdict log)."
 awk -F'\t' '
 NR == 1 { next }
 {

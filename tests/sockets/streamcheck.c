@@ -56,7 +56,7 @@ struct dirn {
 	uint32_t isn;
 	struct segm *segs;
 	size_t nsegs, cap;
-	uint64_t bytes, fnv;
+	uint64_t bytes, hash;
 	int done;
 };
 
@@ -433,7 +433,7 @@ stream_of(struct dirn *d, int keep_badsum)
 	d->bytes = 0;
 	nkh_init(&hs);
 	if (d->nsegs == 0) {
-		d->fnv = nkh_final(&hs);
+		d->hash = nkh_final(&hs);
 		return;
 	}
 	qsort(d->segs, d->nsegs, sizeof(*d->segs), seg_cmp);
@@ -491,7 +491,7 @@ stream_of(struct dirn *d, int keep_badsum)
 			n++;
 		}
 	d->bytes = n;
-	d->fnv = nkh_final(&hs);
+	d->hash = nkh_final(&hs);
 	free(claim);
 	free(bytes);
 }
@@ -540,7 +540,7 @@ struct logstream {
 	uint8_t fam;
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport;
-	uint64_t bytes, fnv;
+	uint64_t bytes, hash;
 	int matched;
 };
 
@@ -549,7 +549,7 @@ static struct {
 	int known, fam, redirected;
 	uint8_t l[16], r[16];
 	uint16_t lp, rp;
-	uint64_t in_bytes, in_fnv, out_bytes, out_fnv;
+	uint64_t in_bytes, in_hash, out_bytes, out_hash;
 	int has_in, has_out;
 } so[MAXSO];
 
@@ -644,13 +644,13 @@ read_log(const char *path)
 		           sscanf(p, " recv so=%u total=%llu stream=%llx", &id, &total, &h) == 3 &&
 		           id < MAXSO) {
 			so[id].in_bytes = total;
-			so[id].in_fnv = h;
+			so[id].in_hash = h;
 			so[id].has_in = 1;
 		} else if ((p = strstr(line, " send so=")) != NULL &&
 		           sscanf(p, " send so=%u total=%llu stream=%llx", &id, &total, &h) == 3 &&
 		           id < MAXSO) {
 			so[id].out_bytes = total;
-			so[id].out_fnv = h;
+			so[id].out_hash = h;
 			so[id].has_out = 1;
 		}
 	}
@@ -689,7 +689,7 @@ compare(void)
 			uint16_t sp = k == 0 ? so[id].rp : so[id].lp, dp = k == 0 ? so[id].lp : so[id].rp;
 			struct dirn *d = find_dir(so[id].fam, src, sp, dst, dp);
 			uint64_t lb = k == 0 ? so[id].in_bytes : so[id].out_bytes;
-			uint64_t lh = k == 0 ? so[id].in_fnv : so[id].out_fnv;
+			uint64_t lh = k == 0 ? so[id].in_hash : so[id].out_hash;
 			int has = k == 0 ? so[id].has_in : so[id].has_out;
 			uint64_t cb;
 
@@ -702,10 +702,10 @@ compare(void)
 			if (!has && cb == 0)
 				continue;
 			n++;
-			if (!has || d == NULL || lb != cb || lh != d->fnv) {
+			if (!has || d == NULL || lb != cb || lh != d->hash) {
 				printf("MISMATCH so=%u %s>%s capture bytes=%" PRIu64 " hash=%016" PRIx64
 				       " log bytes=%" PRIu64 " hash=%016" PRIx64 "\n",
-				       id, a, b, cb, d != NULL ? d->fnv : 0, lb, lh);
+				       id, a, b, cb, d != NULL ? d->hash : 0, lb, lh);
 				bad = 1;
 			} else {
 				printf("ok so=%u %s>%s bytes=%" PRIu64 " hash=%016" PRIx64 "\n", id, a, b,
@@ -719,7 +719,7 @@ compare(void)
 
 /* What each socket of the log sent, as the given capture has it. */
 struct sent {
-	uint64_t bytes, fnv;
+	uint64_t bytes, hash;
 	int have;
 };
 static struct sent sent_a[MAXSO], sent_b[MAXSO];
@@ -741,7 +741,7 @@ collect_sent(struct sent *out)
 		stream_of(d, 1);
 		out[id].have = 1;
 		out[id].bytes = d->bytes;
-		out[id].fnv = d->fnv;
+		out[id].hash = d->hash;
 	}
 }
 
@@ -784,15 +784,15 @@ compare_out(const char *in, const char *out)
 		ep(so[id].fam, so[id].l, so[id].lp, a, sizeof(a));
 		ep(so[id].fam, so[id].r, so[id].rp, b, sizeof(b));
 		if (sent_a[id].have != sent_b[id].have || sent_a[id].bytes != sent_b[id].bytes ||
-		    sent_a[id].fnv != sent_b[id].fnv) {
+		    sent_a[id].hash != sent_b[id].hash) {
 			printf("MISMATCH so=%u %s>%s input bytes=%" PRIu64 " hash=%016" PRIx64
 			       " output bytes=%" PRIu64 " hash=%016" PRIx64 "\n",
-			       id, a, b, sent_a[id].bytes, sent_a[id].fnv, sent_b[id].bytes,
-			       sent_b[id].fnv);
+			       id, a, b, sent_a[id].bytes, sent_a[id].hash, sent_b[id].bytes,
+			       sent_b[id].hash);
 			bad = 1;
 		} else {
 			printf("ok so=%u %s>%s bytes=%" PRIu64 " hash=%016" PRIx64 "\n", id, a, b,
-			       sent_a[id].bytes, sent_a[id].fnv);
+			       sent_a[id].bytes, sent_a[id].hash);
 		}
 	}
 	printf("streamcheck: %d outbound streams compared, %s\n", n, bad ? "MISMATCH" : "all equal");
@@ -833,8 +833,8 @@ main(int argc, char **argv)
 			ep(so[id].fam, so[id].r, so[id].rp, b, sizeof(b));
 			printf("so=%u %s>%s recv=%" PRIu64 "/%016" PRIx64 " send=%" PRIu64 "/%016" PRIx64
 			       "\n",
-			       id, a, b, so[id].in_bytes, so[id].in_fnv, so[id].out_bytes,
-			       so[id].out_fnv);
+			       id, a, b, so[id].in_bytes, so[id].in_hash, so[id].out_bytes,
+			       so[id].out_hash);
 		}
 		return 0;
 	}
@@ -864,7 +864,7 @@ main(int argc, char **argv)
 		printf("%s>%s bytes=%" PRIu64 " hash=%016" PRIx64 "\n",
 		       ep(dirs[i].fam, dirs[i].src, dirs[i].sport, a, sizeof(a)),
 		       ep(dirs[i].fam, dirs[i].dst, dirs[i].dport, b, sizeof(b)), dirs[i].bytes,
-		       dirs[i].fnv);
+		       dirs[i].hash);
 	}
 	return 0;
 }
