@@ -151,8 +151,8 @@ struct run {
 		uint32_t c_hook;
 		const char *c_kext, *c_filter; /* the verdict's pointers */
 		unsigned c_index;              /* its counters in fst[] */
-	} fcache[FCACHE_SIZE];                /* filters seen lately, by pointers */
-	uint64_t vctx_index; /* vctx is the context of this record (0: none) */
+	} fcache[FCACHE_SIZE];                 /* filters seen lately, by pointers */
+	uint64_t vctx_index;                   /* vctx is the context of this record (0: none) */
 	char vctx[24];
 	struct sreason reasons[32];
 	unsigned nreasons;
@@ -497,9 +497,10 @@ fstat_get(const struct nks_verdict *vd)
 {
 	const char *k = vd->vd_kext != NULL ? vd->vd_kext : "-";
 	const char *f = vd->vd_filter != NULL ? vd->vd_filter : "-";
-	struct fcache *c = &R->fcache[(vd->vd_hook * 31u + (unsigned)((uintptr_t)vd->vd_filter >> 3) +
-	                               (unsigned)((uintptr_t)vd->vd_kext >> 5)) %
-	                              FCACHE_SIZE];
+	struct fcache *c =
+	    &R->fcache[(vd->vd_hook * 31u + (unsigned)((uintptr_t)vd->vd_filter >> 3) +
+	                (unsigned)((uintptr_t)vd->vd_kext >> 5)) %
+	               FCACHE_SIZE];
 	unsigned i;
 
 	/*
@@ -653,8 +654,7 @@ h_verdict(void *arg, const struct nks_verdict *vd)
 	}
 
 	if (R->have_log)
-		nkr_vlog_verdict(&R->log, vd_ctx(vd->vd_index, cb, sizeof(cb)), vd,
-		                 &vc);
+		nkr_vlog_verdict(&R->log, vd_ctx(vd->vd_index, cb, sizeof(cb)), vd, &vc);
 	if (R->a != NULL) {
 		if (inj)
 			nkr_annot_clause(&R->inj_note, vd, &vc, modified);

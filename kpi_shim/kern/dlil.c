@@ -70,7 +70,8 @@ nbr_set(u_int32_t ifindex, u_int8_t family, const u_int8_t *a, const u_int8_t *m
 	/* Usually known already (a frame a packet): no store then. */
 	if (n->n_ifindex == ifindex && n->n_family == family &&
 	    __builtin_memcmp(n->n_mac, mac, 6) == 0 &&
-	    (family == 4 ? __builtin_memcmp(n->n_addr, a, 4) : __builtin_memcmp(n->n_addr, a, 16)) == 0)
+	    (family == 4 ? __builtin_memcmp(n->n_addr, a, 4)
+	                 : __builtin_memcmp(n->n_addr, a, 16)) == 0)
 		return;
 	n->n_ifindex = ifindex;
 	n->n_family = family;

@@ -382,8 +382,8 @@ extern u_int64_t nke__cur_index;
  * one when the host wants brief verdicts).  Start it with vt_n = 0.
  */
 struct nke_vtrack {
-	u_int32_t vt_n;    /* callbacks that returned */
-	int vt_have;       /* vt_len/vt_hash describe what the last one left */
+	u_int32_t vt_n; /* callbacks that returned */
+	int vt_have;    /* vt_len/vt_hash describe what the last one left */
 	u_int32_t vt_len;
 	u_int64_t vt_hash;
 };

@@ -651,13 +651,12 @@ nke__so_create(int family, int type, int protocol, struct __socket *head, int ke
 
 		d[0] = '\0';
 		if (!nke__vd_brief()) /* brief verdicts carry no detail */
-			nke__snprintf(d, sizeof(d), "create so=%u %s%s pid=%d comm=%s uid=%u",
-			              so->so_id,
-			              protocol == IPPROTO_TCP   ? "tcp"
-			              : protocol == IPPROTO_UDP ? "udp"
-			                                        : "raw",
-			              fam6 ? "6" : "4", (int)so->so_pid, so->so_comm,
-			              (unsigned)so->so_uid);
+			nke__snprintf(
+			    d, sizeof(d), "create so=%u %s%s pid=%d comm=%s uid=%u", so->so_id,
+			    protocol == IPPROTO_TCP   ? "tcp"
+			    : protocol == IPPROTO_UDP ? "udp"
+			                              : "raw",
+			    fam6 ? "6" : "4", (int)so->so_pid, so->so_comm, (unsigned)so->so_uid);
 		nke__so_note(so, 0, NULL, "%s", d);
 	}
 	return so;

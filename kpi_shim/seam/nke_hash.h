@@ -42,9 +42,9 @@ typedef __SIZE_TYPE__ nkh_size;
 
 /* A hash in progress (streaming): 32-byte blocks, up to 31 bytes pending. */
 struct nkh_state {
-	nkh_u64 h_v[4];    /* the lanes */
-	nkh_u64 h_n;       /* bytes taken so far */
-	nkh_u8 h_buf[32];  /* the pending bytes of an incomplete block */
+	nkh_u64 h_v[4];   /* the lanes */
+	nkh_u64 h_n;      /* bytes taken so far */
+	nkh_u8 h_buf[32]; /* the pending bytes of an incomplete block */
 	unsigned h_nbuf;
 };
 

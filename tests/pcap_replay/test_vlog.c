@@ -55,8 +55,9 @@ test_plain_line(void **state)
 	vd.vd_detail = "proto=6 offset=20";
 	s = line_of(&vd, "#57");
 	assert_string_equal(
-	    s, "#57 in en0 ipf_input com.example.fw myfilter drop:EPERM len=60 hash=0123456789abcdef "
-	       "proto=6 offset=20\n");
+	    s,
+	    "#57 in en0 ipf_input com.example.fw myfilter drop:EPERM len=60 hash=0123456789abcdef "
+	    "proto=6 offset=20\n");
 	free(s);
 	vd.vd_result = 0;
 	vd.vd_flags = NKS_VD_INJECTED | NKS_VD_TRUNCATED | NKS_VD_MODIFIED;
@@ -64,8 +65,9 @@ test_plain_line(void **state)
 	vd.vd_hash = 0;
 	vd.vd_detail = NULL;
 	s = line_of(&vd, "#18446744073709551615");
-	assert_string_equal(s, "#18446744073709551615 in en0 ipf_input com.example.fw myfilter pass "
-	                       "len=4294967295 hash=0000000000000000 injected truncated\n");
+	assert_string_equal(s,
+	                    "#18446744073709551615 in en0 ipf_input com.example.fw myfilter pass "
+	                    "len=4294967295 hash=0000000000000000 injected truncated\n");
 	free(s);
 }
 
@@ -84,8 +86,9 @@ test_escapes(void **state)
 	vd.vd_result = 45;
 	vd.vd_detail = "a b\\c\x7f\x01\xe9";
 	s = line_of(&vd, "timer");
-	assert_string_equal(s, "timer - - sf_notify \"\" \\x2d ret:ENOTSUP len=0 hash=0000000000000000 "
-	                       "a b\\x5cc\\x7f\\x01\xe9\n");
+	assert_string_equal(
+	    s, "timer - - sf_notify \"\" \\x2d ret:ENOTSUP len=0 hash=0000000000000000 "
+	       "a b\\x5cc\\x7f\\x01\xe9\n");
 	free(s);
 	vd.vd_kext = "k x\\y\xe9\x7f";
 	vd.vd_filter = "--";

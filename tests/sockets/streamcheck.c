@@ -703,13 +703,14 @@ compare(void)
 				continue;
 			n++;
 			if (!has || d == NULL || lb != cb || lh != d->hash) {
-				printf("MISMATCH so=%u %s>%s capture bytes=%" PRIu64 " hash=%016" PRIx64
-				       " log bytes=%" PRIu64 " hash=%016" PRIx64 "\n",
+				printf("MISMATCH so=%u %s>%s capture bytes=%" PRIu64
+				       " hash=%016" PRIx64 " log bytes=%" PRIu64 " hash=%016" PRIx64
+				       "\n",
 				       id, a, b, cb, d != NULL ? d->hash : 0, lb, lh);
 				bad = 1;
 			} else {
-				printf("ok so=%u %s>%s bytes=%" PRIu64 " hash=%016" PRIx64 "\n", id, a, b,
-				       cb, lh);
+				printf("ok so=%u %s>%s bytes=%" PRIu64 " hash=%016" PRIx64 "\n", id,
+				       a, b, cb, lh);
 			}
 		}
 	}
@@ -831,8 +832,8 @@ main(int argc, char **argv)
 				continue;
 			ep(so[id].fam, so[id].l, so[id].lp, a, sizeof(a));
 			ep(so[id].fam, so[id].r, so[id].rp, b, sizeof(b));
-			printf("so=%u %s>%s recv=%" PRIu64 "/%016" PRIx64 " send=%" PRIu64 "/%016" PRIx64
-			       "\n",
+			printf("so=%u %s>%s recv=%" PRIu64 "/%016" PRIx64 " send=%" PRIu64
+			       "/%016" PRIx64 "\n",
 			       id, a, b, so[id].in_bytes, so[id].in_hash, so[id].out_bytes,
 			       so[id].out_hash);
 		}

@@ -548,7 +548,8 @@ test_sum_zero_and_ones(void)
 
 				if (off == 0) {
 					mbuf_freem(m);
-					KT_ASSERT_EQ(mbuf_allocpacket(MBUF_WAITOK, 2048, NULL, &m), 0);
+					KT_ASSERT_EQ(mbuf_allocpacket(MBUF_WAITOK, 2048, NULL, &m),
+					             0);
 					memcpy(mbuf_data(m), buf, 2048);
 					mbuf_setlen(m, 2048);
 					mbuf_pkthdr_setlen(m, 2048);
@@ -562,11 +563,11 @@ test_sum_zero_and_ones(void)
 	}
 }
 
-NKT_CASES(NKT_CASE(test_ipv4_header_checksum), NKT_CASE(test_sum_zero_and_ones), NKT_CASE(test_ipv4_transport_checksums),
-          NKT_CASE(test_ipv6_transport_checksums), NKT_CASE(test_ipv6_scope_embedded_word_skipped),
-          NKT_CASE(test_sum_at_odd_offsets), NKT_CASE(test_cksum_errors),
-          NKT_CASE(test_cksum_panics), NKT_CASE(test_finalize_ipv4_tcp_ip_layer),
-          NKT_CASE(test_finalize_ipv4_udp_link_layer),
+NKT_CASES(NKT_CASE(test_ipv4_header_checksum), NKT_CASE(test_sum_zero_and_ones),
+          NKT_CASE(test_ipv4_transport_checksums), NKT_CASE(test_ipv6_transport_checksums),
+          NKT_CASE(test_ipv6_scope_embedded_word_skipped), NKT_CASE(test_sum_at_odd_offsets),
+          NKT_CASE(test_cksum_errors), NKT_CASE(test_cksum_panics),
+          NKT_CASE(test_finalize_ipv4_tcp_ip_layer), NKT_CASE(test_finalize_ipv4_udp_link_layer),
           NKT_CASE(test_finalize_udp_zero_becomes_ffff),
           NKT_CASE(test_finalize_ip_header_only_and_partial), NKT_CASE(test_finalize_ipv6),
           NKT_CASE(test_finalize_nothing_to_do));

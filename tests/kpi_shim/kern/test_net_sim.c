@@ -203,7 +203,8 @@ test_verdict_modified_and_brief(void)
 			}
 			/* The inbound emission: the captured frame, unless a byte changed. */
 			KT_ASSERT_EQ(pt_nemits, 1);
-			KT_ASSERT_EQ((pt_emits[0].e.em_flags & NKS_EMIT_UNCHANGED) != 0, which == 0);
+			KT_ASSERT_EQ((pt_emits[0].e.em_flags & NKS_EMIT_UNCHANGED) != 0,
+			             which == 0);
 		}
 	}
 	KT_ASSERT_EQ(ipf_remove(r1), 0);
@@ -439,7 +440,6 @@ test_output_runs_as_the_sending_process(void)
 }
 
 NKT_CASES(NKT_CASE(test_verdict_fields_and_kext), NKT_CASE(test_verdict_modified_and_brief),
-          NKT_CASE(test_netstats_and_frame_checks),
-          NKT_CASE(test_kev), NKT_CASE(test_proto_input_inject),
-          NKT_CASE(test_captured_v6_output_state),
+          NKT_CASE(test_netstats_and_frame_checks), NKT_CASE(test_kev),
+          NKT_CASE(test_proto_input_inject), NKT_CASE(test_captured_v6_output_state),
           NKT_CASE(test_output_runs_as_the_sending_process));
