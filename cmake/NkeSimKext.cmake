@@ -46,7 +46,9 @@
 # The sources are compiled freestanding against the kernel header tree
 # (NkeSim::kernel_env: -DKERNEL, -ffreestanding, no host headers), position-
 # independent, with hidden visibility, and with nkesim's sanitizers
-# (NkeSim::sanitizers) when that target exists.  The function assumes
+# (NkeSim::sanitizers) when that target exists.  NDEBUG, which CMake's
+# release build types define, is undefined unless DEFINES names it: Xcode
+# kext builds define only what the project sets.  The function assumes
 # nothing about where it is called from: it needs the targets
 # NkeSim::kernel_env and NkeSim::kern, which both the nkesim build tree and
 # its package provide.
@@ -174,6 +176,19 @@ KMOD_EXPLICIT_DECL(${K_BUNDLE_ID}, \"${K_VERSION}\", ${_fn_START}, ${_fn_STOP})
     target_link_libraries(${name}_objects PRIVATE NkeSim::kernel_env)
     if(TARGET NkeSim::sanitizers)
         target_link_libraries(${name}_objects PRIVATE NkeSim::sanitizers)
+    endif()
+    # The kext sees the defines its Xcode project sets, and no others: CMake's
+    # Release/RelWithDebInfo flags carry -DNDEBUG, which Xcode's kext builds
+    # never define (and which changes what assert() and a kext's own
+    # "#if defined(NDEBUG)" code do).  Keep it only when the kext asks.
+    set(_ndebug_asked FALSE)
+    foreach(_d IN LISTS K_DEFINES)
+        if(_d MATCHES "^NDEBUG(=.*)?$")
+            set(_ndebug_asked TRUE)
+        endif()
+    endforeach()
+    if(NOT _ndebug_asked)
+        target_compile_options(${name}_objects PRIVATE -UNDEBUG)
     endif()
     if(K_DEFINES)
         target_compile_definitions(${name}_objects PRIVATE ${K_DEFINES})
