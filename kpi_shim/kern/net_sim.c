@@ -881,7 +881,12 @@ frame_out(struct __ifnet *ifp, const struct nks_frame *fr)
 		if (family != 4 && family != 6)
 			family = 0;
 	}
-	m = frame_to_mbuf(fr->fr_data, fr->fr_caplen, 32);
+	/*
+	 * Room for a framer's prepend, and the IP header 4-byte aligned once
+	 * the link header is stripped, as ip_output's packets are (a kext may
+	 * cast mbuf_data() to struct ip *).
+	 */
+	m = frame_to_mbuf(fr->fr_data, fr->fr_caplen, 32 + ((4 - (l2 & 3)) & 3));
 	if (m == NULL) {
 		frame_reject(ifp, fr, "nomem");
 		return;

@@ -439,7 +439,71 @@ test_output_runs_as_the_sending_process(void)
 	KT_ASSERT_EQ(ipf_remove(ref), 0);
 }
 
+/* --- IP headers reach the IP filters 4-byte aligned -------------------------- */
+
+static int misaligned, aligned_calls;
+
+static void
+note_alignment(mbuf_t m)
+{
+	aligned_calls++;
+	if (((uintptr_t)mbuf_data(m) & 3) != 0)
+		misaligned++;
+}
+
+static errno_t
+align_in(void *cookie, mbuf_t *data, int off, u_int8_t proto)
+{
+	(void)cookie;
+	(void)off;
+	(void)proto;
+	note_alignment(*data);
+	return 0;
+}
+
+static errno_t
+align_out(void *cookie, mbuf_t *data, ipf_pktopts_t opts)
+{
+	(void)cookie;
+	(void)opts;
+	note_alignment(*data);
+	return 0;
+}
+
+static void
+test_ip_header_aligned_at_ipf(void)
+{
+	u_int32_t idx = pt_attach_en("en0", 0, 0);
+	static const u_int16_t vids[2] = {5, 6};
+	struct ipf_filter f;
+	ipfilter_t ref;
+	struct pt_pkt p;
+	unsigned ntags, dir;
+
+	memset(&f, 0, sizeof(f));
+	f.name = "align";
+	f.ipf_input = align_in;
+	f.ipf_output = align_out;
+	KT_ASSERT_EQ(ipf_addv4(&f, &ref), 0);
+	/* Untagged and tagged frames, both ways (tagged ones reach IP through
+	   the VLAN interface). */
+	for (ntags = 0; ntags <= 2; ntags++) {
+		for (dir = 0; dir <= 1; dir++) {
+			pt_eth(&p, (int)dir, 0x0800, ntags, vids);
+			if (dir)
+				pt_ip4(&p, pt_ip_peer, pt_ip_host, 17, 1, 0, 0, "x", 1);
+			else
+				pt_ip4(&p, pt_ip_host, pt_ip_peer, 17, 1, 0, 0, "x", 1);
+			pt_feed(idx, dir ? NKS_DIR_IN : NKS_DIR_OUT, &p);
+		}
+	}
+	KT_ASSERT_EQ(aligned_calls, 6);
+	KT_ASSERT_EQ(misaligned, 0);
+	KT_ASSERT_EQ(ipf_remove(ref), 0);
+}
+
 NKT_CASES(NKT_CASE(test_verdict_fields_and_kext), NKT_CASE(test_verdict_modified_and_brief),
           NKT_CASE(test_netstats_and_frame_checks), NKT_CASE(test_kev),
           NKT_CASE(test_proto_input_inject), NKT_CASE(test_captured_v6_output_state),
-          NKT_CASE(test_output_runs_as_the_sending_process));
+          NKT_CASE(test_output_runs_as_the_sending_process),
+          NKT_CASE(test_ip_header_aligned_at_ipf));
