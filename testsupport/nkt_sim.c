@@ -757,44 +757,13 @@ nkt_iflt_output(const char *filter, struct nkt_pkt *p)
 
 /* --- Assertions ------------------------------------------------------------------------ */
 
-static const char *const hook_names[] = {
-    [NKS_HOOK_STACK] = "stack",
-    [NKS_HOOK_IFF_INPUT] = "iff_input",
-    [NKS_HOOK_IFF_OUTPUT] = "iff_output",
-    [NKS_HOOK_IFF_EVENT] = "iff_event",
-    [NKS_HOOK_IFF_IOCTL] = "iff_ioctl",
-    [NKS_HOOK_IPF_INPUT] = "ipf_input",
-    [NKS_HOOK_IPF_OUTPUT] = "ipf_output",
-    [NKS_HOOK_SF_ATTACH] = "sf_attach",
-    [NKS_HOOK_SF_DETACH] = "sf_detach",
-    [NKS_HOOK_SF_NOTIFY] = "sf_notify",
-    [NKS_HOOK_SF_DATA_IN] = "sf_data_in",
-    [NKS_HOOK_SF_DATA_OUT] = "sf_data_out",
-    [NKS_HOOK_SF_CONNECT_IN] = "sf_connect_in",
-    [NKS_HOOK_SF_CONNECT_OUT] = "sf_connect_out",
-    [NKS_HOOK_SF_BIND] = "sf_bind",
-    [NKS_HOOK_SF_LISTEN] = "sf_listen",
-    [NKS_HOOK_SF_ACCEPT] = "sf_accept",
-    [NKS_HOOK_SF_SETOPTION] = "sf_setoption",
-    [NKS_HOOK_SF_GETOPTION] = "sf_getoption",
-    [NKS_HOOK_SF_IOCTL] = "sf_ioctl",
-    [NKS_HOOK_SF_GETPEERNAME] = "sf_getpeername",
-    [NKS_HOOK_SF_GETSOCKNAME] = "sf_getsockname",
-    [NKS_HOOK_CTL_CONNECT] = "ctl_connect",
-    [NKS_HOOK_CTL_DISCONNECT] = "ctl_disconnect",
-    [NKS_HOOK_CTL_SEND] = "ctl_send",
-    [NKS_HOOK_CTL_SETOPT] = "ctl_setopt",
-    [NKS_HOOK_CTL_GETOPT] = "ctl_getopt",
-    [NKS_HOOK_SOCKET] = "socket",
-    [NKS_HOOK_APP] = "app",
-};
 
 const char *
 nkt_hook_name(u_int32_t hook)
 {
-	if (hook < sizeof(hook_names) / sizeof(hook_names[0]) && hook_names[hook] != NULL)
-		return hook_names[hook];
-	return "hook?";
+	const char *n = NKS_hook_name(hook);
+
+	return n != NULL ? n : "hook?";
 }
 
 void

@@ -183,10 +183,18 @@ static const char *const hook_names[NKS_HOOK_MAX] = {
     [NKS_HOOK_APP] = "app",
 };
 
+NKE_KPI const char *
+NKS_hook_name(nks_u32 hook)
+{
+	return hook < NKS_HOOK_MAX ? hook_names[hook] : NULL;
+}
+
 const char *
 nke__hook_name(u_int32_t hook)
 {
-	return hook < NKS_HOOK_MAX && hook_names[hook] != NULL ? hook_names[hook] : "?";
+	const char *n = NKS_hook_name(hook);
+
+	return n != NULL ? n : "?";
 }
 
 static const struct {

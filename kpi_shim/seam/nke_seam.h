@@ -354,6 +354,10 @@ enum nks_hook {
 	NKS_HOOK_MAX
 };
 
+/* The stable name of a hook, as the verdict log writes it ("ipf_input"), or
+ * NULL for a number that is no hook. */
+const char *NKS_hook_name(nks_u32 hook);
+
 #define NKS_VD_INJECTED 0x1	/* the packet was injected by a kext */
 #define NKS_VD_REPLACED 0x2	/* the filter handed back a different *data */
 #define NKS_VD_TRUNCATED 0x4	/* the packet comes from a truncated record */
