@@ -202,7 +202,7 @@ nke__ether_synth(struct __ifnet *ifp, struct __mbuf *m, u_int32_t pf, u_int32_t 
  * (EJUSTRETURN: the filter keeps it; other: freed here).
  */
 int
-nke__cb_result(int r, struct __mbuf **mp, const char *hook, const char *filter)
+nke__cb_result_slow(int r, struct __mbuf **mp, const char *hook, const char *filter)
 {
 	if (r == 0) {
 		const char *why;

@@ -120,7 +120,8 @@ nke__chk_enter(u_int32_t hook, u_int32_t kext, const char *filter, const char *w
 	nke__chk_last_valid = 0;
 	nke__kpi.k_ra = NULL;
 	nke__kpi.k_fn = NULL;
-	if (NKE_UNLIKELY(kext < 32 && (nke__chk_stopped & (1u << kext)) != 0))
+	if (NKE_UNLIKELY(nke__chk_stopped != 0) && kext < 32 &&
+	    (nke__chk_stopped & (1u << kext)) != 0)
 		nke__chk_after_unload(kext);
 }
 

@@ -528,6 +528,39 @@ extern u_int32_t nke__mbstat_mpfail;
 #define NKE_SANITY_PKTLEN 0x1
 const char *nke__m_sanity(struct __mbuf *m, int flags);
 
+/*
+ * nke__m_sanity(m, NKE_SANITY_PKTLEN) == NULL for the common packet of
+ * one mbuf, tested inline with the same tests (1: sane; 0: not sure, ask
+ * nke__m_sanity, which names the problem if there is one).
+ */
+static inline int
+nke__m_sanity_quick(struct __mbuf *m)
+{
+	caddr_t start;
+	long size;
+
+	if (m->m_next != NULL || !nke__m_live(m) || m->m_type == MT_FREE || m->m_len < 0 ||
+	    (m->m_flags & ~(M_COPYFLAGS | M_EXT)) != 0)
+		return 0;
+	if (m->m_flags & M_EXT) {
+		const struct nke_extref *er = m->m_ext.ext_ref;
+
+		/* A pooled cluster (attached storage: the full test). */
+		if (er == NULL || er->er_magic != NKE_EXTREF_MAGIC || er->er_refcnt == 0 ||
+		    er->er_class >= NKE_CL_NPOOLS || er->er_state != NKE_CLS_MBUF ||
+		    m->m_ext.ext_buf != (caddr_t)er + NKE_CLHDR_SIZE ||
+		    m->m_ext.ext_size != (er->er_class == NKE_CL_2K   ? (u_int)NKE_MCLBYTES
+		                          : er->er_class == NKE_CL_4K ? (u_int)NKE_MBIGCLBYTES
+		                                                      : (u_int)NKE_M16KCLBYTES))
+			return 0;
+	}
+	start = nke__m_start(m);
+	size = nke__m_size(m);
+	if (m->m_data < start || m->m_data + m->m_len > start + size)
+		return 0;
+	return !(m->m_flags & M_PKTHDR) || m->m_pkthdr.len == m->m_len;
+}
+
 /* --- uipc_mbuf2.c: pulldown and packet tags ---------------------------- */
 
 struct __mbuf *nke__m_pulldown(struct __mbuf *m, int off, int len, int *offp);

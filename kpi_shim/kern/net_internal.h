@@ -21,6 +21,8 @@
 #define NKE_NET_INTERNAL_H_
 
 #include "mbuf_internal.h"
+#include "kern_checks.h"
+#include "nke_svc.h"
 
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -333,16 +335,66 @@ struct nke_cb {
 	struct __mbuf **cb_cp; /* its control mbufs (socket filters), or NULL */
 };
 void nke__cb_enter(struct nke_cb *cb, u_int32_t kext, const char *filter);
+void nke__cb_leave(struct nke_cb *cb);
+
+/*
+ * The bracket runs around every filter callback, so its fast path is
+ * inline: when no lock is left held and the packet comes back as one live
+ * mbuf with result 0 (and no cluster is watched), leaving is a compare and
+ * one store of the owner.  Everything else goes to net_sim.c and
+ * kern_checks.c, which do what they always did.
+ */
+/* Locks the running simulated thread holds (locks.c's nke__locks_held, inline). */
+static inline unsigned
+nke__cb_locks_now(void)
+{
+	const struct thread *th = nke__curthread;
+
+	return th != NULL ? th->th_nheld : 0;
+}
+
+/* "lock-held-at-return" for a callback that returned holding a lock. */
+void nke__cb_lock_report(const struct nke_cb *cb);
+
 /*
  * The same, naming the hook; for a packet callback, mp (and cp) point at
  * the caller's packet (and control) pointer, lent to the filter while it
  * runs.  Leave it with nke__cb_leave_ret(), which gives the packet its
  * owner by the return value (kpi-reference.md 2.1).
  */
-void nke__cb_enter_at(struct nke_cb *cb, u_int32_t kext, const char *filter, u_int32_t hook,
-                      struct __mbuf **mp, struct __mbuf **cp);
-void nke__cb_leave(struct nke_cb *cb);
-void nke__cb_leave_ret(struct nke_cb *cb, int r);
+static inline void
+nke__cb_enter_at(struct nke_cb *cb, u_int32_t kext, const char *filter, u_int32_t hook,
+                 struct __mbuf **mp, struct __mbuf **cp)
+{
+	cb->cb_prev_kext = nke__kext_switch(kext);
+	cb->cb_locks = nke__cb_locks_now();
+	cb->cb_filter = filter;
+	cb->cb_kext = kext;
+	cb->cb_hook = hook;
+	cb->cb_mp = mp;
+	cb->cb_cp = cp;
+	nke__chk_enter(hook, kext, filter, "filter callback");
+}
+
+static inline void
+nke__cb_leave_ret(struct nke_cb *cb, int r)
+{
+	if (NKE_UNLIKELY(nke__cb_locks_now() > cb->cb_locks))
+		nke__cb_lock_report(cb);
+	if (cb->cb_mp != NULL && (NKE_CHK_OWN() || nke__m_watched != 0)) {
+		struct __mbuf *m = *cb->cb_mp;
+
+		/* Result 0, one live mbuf: back to the stack (own_chain's one step). */
+		if (NKE_LIKELY(r == 0 && nke__m_watched == 0 && m != NULL && m->m_next == NULL &&
+		               (m->m_nkeflags & NKE_MF_LIVE) &&
+		               (cb->cb_cp == NULL || *cb->cb_cp == NULL)))
+			m->m_owner = NKE_OWN_STACK;
+		else
+			nke__chk_cb_return(cb->cb_mp, cb->cb_cp, cb->cb_kext, r);
+	}
+	nke__chk_leave();
+	(void)nke__kext_switch(cb->cb_prev_kext);
+}
 
 static inline int
 nke__vd_on(void)
@@ -452,7 +504,14 @@ void nke__inq_wakeup(void);
  * checks done), else the result once the packet left the path (EJUSTRETURN:
  * the filter keeps it; any other value: freed here).  Counts drops/keeps.
  */
-int nke__cb_result(int r, struct __mbuf **mp, const char *hook, const char *filter);
+int nke__cb_result_slow(int r, struct __mbuf **mp, const char *hook, const char *filter);
+static inline int
+nke__cb_result(int r, struct __mbuf **mp, const char *hook, const char *filter)
+{
+	if (NKE_LIKELY(r == 0 && *mp != NULL && nke__m_sanity_quick(*mp)))
+		return 0;
+	return nke__cb_result_slow(r, mp, hook, filter);
+}
 /* Process queued input, deferred events and expired reassembly. */
 void nke__net_drain(void);
 

@@ -3,8 +3,9 @@
  * net_sim.c - the simulated host's packet plumbing (kernel world): the
  * host's NKS_frame() and NKS_netstats(), the copy of each captured frame
  * into pooled mbufs, emissions (ho_emit) and verdicts (ho_verdict), the
- * bracket around every filter callback (current kext, lock balance, chain
- * sanity), and the subsystem's init/fini.
+ * slow paths of the bracket around every filter callback (its fast path,
+ * current kext, lock balance, ownership, is inline in net_internal.h), and
+ * the subsystem's init/fini.
  *
  * Identity: a packet no kext changed leaves the simulated host byte for
  * byte as captured.  While a frame is processed synchronously its captured
@@ -125,43 +126,22 @@ emit_reserve(size_t n)
 /* --- Filter callbacks ----------------------------------------------------------- */
 
 void
-nke__cb_enter_at(struct nke_cb *cb, u_int32_t kext, const char *filter, u_int32_t hook,
-                 struct __mbuf **mp, struct __mbuf **cp)
-{
-	cb->cb_prev_kext = nke__kext_switch(kext);
-	cb->cb_locks = nke__locks_held(nke__current_thread());
-	cb->cb_filter = filter;
-	cb->cb_kext = kext;
-	cb->cb_hook = hook;
-	cb->cb_mp = mp;
-	cb->cb_cp = cp;
-	nke__chk_enter(hook, kext, filter, "filter callback");
-}
-
-void
 nke__cb_enter(struct nke_cb *cb, u_int32_t kext, const char *filter)
 {
 	nke__cb_enter_at(cb, kext, filter, 0, NULL, NULL);
 }
 
 void
-nke__cb_leave_ret(struct nke_cb *cb, int r)
+nke__cb_lock_report(const struct nke_cb *cb)
 {
 	struct thread *th = nke__current_thread();
+	u_int32_t kext = nke__kext_current_id();
+	char buf[256];
 
-	if (NKE_UNLIKELY(nke__locks_held(th) > cb->cb_locks)) {
-		u_int32_t kext = nke__kext_current_id();
-		char buf[256];
-
-		nke__report("lock-held-at-return", "%s: filter \"%s\" returned holding %s",
-		            nke__kext_name_of(kext) != NULL ? nke__kext_name_of(kext) : "?",
-		            cb->cb_filter != NULL ? cb->cb_filter : "",
-		            nke__locks_held_describe(th, buf, sizeof(buf)));
-	}
-	if (cb->cb_mp != NULL && (NKE_CHK_OWN() || nke__m_watched != 0))
-		nke__chk_cb_return(cb->cb_mp, cb->cb_cp, cb->cb_kext, r);
-	nke__chk_leave();
-	(void)nke__kext_switch(cb->cb_prev_kext);
+	nke__report("lock-held-at-return", "%s: filter \"%s\" returned holding %s",
+	            nke__kext_name_of(kext) != NULL ? nke__kext_name_of(kext) : "?",
+	            cb->cb_filter != NULL ? cb->cb_filter : "",
+	            nke__locks_held_describe(th, buf, sizeof(buf)));
 }
 
 void
