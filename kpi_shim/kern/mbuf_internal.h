@@ -406,8 +406,24 @@ void nke__pool_put(struct nke_pool *p, void *obj);
 void nke__pool_destroy(struct nke_pool *p);
 
 /* AddressSanitizer manual poisoning (no-ops in other builds). */
+#ifdef NKE_ASAN
 void nke__asan_poison(const void *p, size_t n);
 void nke__asan_unpoison(const void *p, size_t n);
+#else
+static inline void
+nke__asan_poison(const void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+
+static inline void
+nke__asan_unpoison(const void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+#endif
 
 /*
  * The guard of the --mbuf-layout modes: the bytes past m's data filled with

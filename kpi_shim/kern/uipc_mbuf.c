@@ -63,20 +63,6 @@ nke__asan_unpoison(const void *p, size_t n)
 {
 	__asan_unpoison_memory_region(p, n);
 }
-#else
-void
-nke__asan_poison(const void *p, size_t n)
-{
-	(void)p;
-	(void)n;
-}
-
-void
-nke__asan_unpoison(const void *p, size_t n)
-{
-	(void)p;
-	(void)n;
-}
 #endif
 
 /* Slab header; objects start NKE_SLAB_HDR bytes in, keeping 16-byte alignment. */
@@ -145,29 +131,42 @@ nke_pool_grow(struct nke_pool *p)
 	return 1;
 }
 
-void *
-nke__pool_get(struct nke_pool *p)
+/* The pools' get and put, inline in this file's allocation paths. */
+static inline void *
+pool_get(struct nke_pool *p)
 {
 	char *obj;
 
 	if (NKE_UNLIKELY(p->p_free == NULL) && !nke_pool_grow(p))
 		return NULL;
 	obj = p->p_free;
-	memcpy(&p->p_free, obj + p->p_linkoff, sizeof(void *));
+	__builtin_memcpy(&p->p_free, obj + p->p_linkoff, sizeof(void *));
 	p->p_nfree--;
 	nke__asan_unpoison(obj + p->p_bodyoff, p->p_stride - p->p_bodyoff);
 	return obj;
 }
 
-void
-nke__pool_put(struct nke_pool *p, void *obj)
+static inline void
+pool_put(struct nke_pool *p, void *obj)
 {
 	char *o = obj;
 
 	nke__asan_poison(o + p->p_bodyoff, p->p_stride - p->p_bodyoff);
-	memcpy(o + p->p_linkoff, &p->p_free, sizeof(void *));
+	__builtin_memcpy(o + p->p_linkoff, &p->p_free, sizeof(void *));
 	p->p_free = o;
 	p->p_nfree++;
+}
+
+void *
+nke__pool_get(struct nke_pool *p)
+{
+	return pool_get(p);
+}
+
+void
+nke__pool_put(struct nke_pool *p, void *obj)
+{
+	pool_put(p, obj);
 }
 
 void
@@ -290,8 +289,8 @@ nke_mtype_dec(u_int type)
 void
 nke__m_pkthdr_init(struct __mbuf *m)
 {
-	/* Also resets the service class: MBUF_SC_BE is 0. */
-	memset(&m->m_pkthdr, 0, sizeof(m->m_pkthdr));
+	/* Also resets the service class: MBUF_SC_BE is 0.  (Expanded in place.) */
+	__builtin_memset(&m->m_pkthdr, 0, sizeof(m->m_pkthdr));
 }
 
 static struct __mbuf *
@@ -304,7 +303,7 @@ nke_m_get_common(int how, int type, int hdr)
 		nke_mb_drops++;
 		return NULL;
 	}
-	m = nke__pool_get(&nke_mbuf_pool);
+	m = pool_get(&nke_mbuf_pool);
 	if (NKE_UNLIKELY(m == NULL)) {
 		nke_mb_drops++;
 		return NULL;
@@ -407,7 +406,7 @@ nke_cl_get(int cls, u_int8_t state)
 		nke_mb_drops++;
 		return NULL;
 	}
-	er = nke__pool_get(&nke_cl_pool[cls]);
+	er = pool_get(&nke_cl_pool[cls]);
 	if (NKE_UNLIKELY(er == NULL)) {
 		nke_mb_drops++;
 		return NULL;
@@ -431,7 +430,7 @@ nke_cl_put(struct nke_extref *er)
 	er->er_refcnt = 0;
 	er->er_flags = 0;
 	nke_cl_live--;
-	nke__pool_put(&nke_cl_pool[er->er_class], er);
+	pool_put(&nke_cl_pool[er->er_class], er);
 }
 
 static inline void
@@ -625,7 +624,7 @@ nke_m_quarantine(struct __mbuf *m)
 {
 	struct __mbuf *old;
 
-	memset(&m->M_dat, NKE_POISON_BYTE, sizeof(m->M_dat));
+	__builtin_memset(&m->M_dat, NKE_POISON_BYTE, sizeof(m->M_dat));
 	nke__asan_poison(&m->M_dat, sizeof(m->M_dat));
 	m->m_nkeflags = NKE_MF_QUARANTINE;
 	if (nke_mq_count < NKE_MBUF_QUARANTINE) {
@@ -637,7 +636,7 @@ nke_m_quarantine(struct __mbuf *m)
 	nke_mq[nke_mq_head] = m;
 	nke_mq_head = (nke_mq_head + 1) % NKE_MBUF_QUARANTINE;
 	old->m_nkeflags = 0;
-	nke__pool_put(&nke_mbuf_pool, old);
+	pool_put(&nke_mbuf_pool, old);
 }
 
 /*
@@ -672,7 +671,8 @@ nke__m_free(struct __mbuf *m)
 	nke__m_unguard(m);
 	n = m->m_next;
 	if (m->m_flags & M_PKTHDR) {
-		nke__m_tag_delete_chain(m);
+		if (m->m_pkthdr.tags != NULL)
+			nke__m_tag_delete_chain(m);
 		if (m->m_pkthdr.pkt_flags & PKTF_TX_COMPL_TS_REQ)
 			nke__m_do_tx_compl_callback(m, NULL);
 	}
