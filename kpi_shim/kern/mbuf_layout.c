@@ -5,7 +5,8 @@
  * filter that assumes more contiguity than XNU promises (kpi-reference.md
  * 3, item 1) meets a chain that breaks it in the simulator first.
  *
- * Layouts (enum nks_layout): contiguous (the default, nothing done);
+ * Layouts (enum nks_layout): contiguous (the default, nothing done: the
+ * frame is in one header mbuf if it fits, else in a cluster, net_sim.c);
  * driver (a small frame copied into one header mbuf, larger ones in 2 KB
  * clusters, as receive drivers do); split-headers (the link header alone,
  * the IP header alone, an empty mbuf, the transport header alone, then the

@@ -605,14 +605,35 @@ nke__pi_from_mbuf(struct nke_pktinfo *pi, struct __mbuf *m, struct __ifnet *ifp)
 
 /* --- Frames in ------------------------------------------------------------------------- */
 
-/* One copy of the frame into pooled clusters, `lead` bytes of room in front. */
+/*
+ * One copy of the frame into pooled mbufs, `lead` bytes of room in front.
+ * With the default layout (--mbuf-layout contiguous) a frame that fits a
+ * packet-header mbuf's MHLEN bytes with plain_lead bytes of room in front
+ * goes there, as IONetworkController::replaceOrCopyPacket copies a small
+ * received frame into a plain mbuf; plain_lead is lead less a multiple of
+ * 16, so the IP header has the same alignment (modulo 8: the header mbuf's
+ * data starts 8-byte aligned) as in a cluster.  Larger frames, and every
+ * frame with another layout, go into clusters.
+ */
+_Static_assert(__builtin_offsetof(struct __mbuf, m_pktdat) % 8 == 0,
+               "a header mbuf's data must start 8-byte aligned");
 static struct __mbuf *
-frame_to_mbuf(const u_int8_t *data, u_int32_t len, u_int32_t lead)
+frame_to_mbuf(const u_int8_t *data, u_int32_t len, u_int32_t lead, u_int32_t plain_lead)
 {
 	struct __mbuf *m, *n, **tail;
 	u_int32_t total = len + lead, off = 0, first = 1;
 	u_int size;
 
+	if (len + plain_lead <= NKE_MHLEN && NKE_LIKELY(nke__chk_layout == NKS_LAYOUT_CONTIGUOUS)) {
+		m = nke__m_gethdr(M_DONTWAIT, MT_DATA);
+		if (m == NULL)
+			return NULL;
+		m->m_data += plain_lead;
+		memcpy(m->m_data, data, len);
+		m->m_len = (int32_t)len;
+		m->m_pkthdr.len = (int32_t)len;
+		return m;
+	}
 	size = total <= NKE_MCLBYTES      ? NKE_MCLBYTES
 	       : total <= NKE_MBIGCLBYTES ? NKE_MBIGCLBYTES
 	                                  : NKE_M16KCLBYTES;
@@ -653,7 +674,7 @@ nke__frame_copy(const struct nke_pktinfo *pi)
 
 	if (pi->pi_frame == NULL || pi->pi_framelen > NKE_M16KCLBYTES)
 		return NULL;
-	c = frame_to_mbuf(pi->pi_frame, pi->pi_framelen, 0);
+	c = frame_to_mbuf(pi->pi_frame, pi->pi_framelen, 0, 0);
 	if (c == NULL)
 		return NULL;
 	pc = NKE_PC(c);
@@ -756,11 +777,11 @@ frame_in(struct __ifnet *ifp, const struct nks_frame *fr)
 	pi_init(&pi, fr, ifp);
 	if (ifp->if_nkstype == NKS_IFT_ETHER) {
 		/* Two bytes of lead align the IP header, as drivers do (ETHER_ALIGN). */
-		m = frame_to_mbuf(fr->fr_data, fr->fr_caplen, 2);
+		m = frame_to_mbuf(fr->fr_data, fr->fr_caplen, 2, 2);
 	} else {
 		u_int32_t af;
 
-		m = frame_to_mbuf(fr->fr_data, fr->fr_caplen, 16);
+		m = frame_to_mbuf(fr->fr_data, fr->fr_caplen, 16, 16);
 		if (m != NULL) {
 			/* The 4-byte host-order family word lo0 and utun frames carry. */
 			switch (fr->fr_family != 0  ? fr->fr_family
@@ -864,9 +885,12 @@ frame_out(struct __ifnet *ifp, const struct nks_frame *fr)
 	/*
 	 * Room for a framer's prepend, and the IP header 4-byte aligned once
 	 * the link header is stripped, as ip_output's packets are (a kext may
-	 * cast mbuf_data() to struct ip *).
+	 * cast mbuf_data() to struct ip *).  In a plain mbuf (a small frame)
+	 * 16 bytes less room, the alignment the same: still room for any
+	 * framer (16 bytes more than the link header it had).
 	 */
-	m = frame_to_mbuf(fr->fr_data, fr->fr_caplen, 32 + ((4 - (l2 & 3)) & 3));
+	m = frame_to_mbuf(fr->fr_data, fr->fr_caplen, 32 + ((4 - (l2 & 3)) & 3),
+	                  16 + ((4 - (l2 & 3)) & 3));
 	if (m == NULL) {
 		frame_reject(ifp, fr, "nomem");
 		return;
