@@ -17,6 +17,9 @@
 
 #include "mbuf_internal.h"
 
+/* Small fixed-size copies expanded in place (-ffreestanding: memcpy is a call). */
+#define memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
+
 /* Fold a 64-bit accumulator of big-endian 16-bit words to 16 bits. */
 static u_int32_t
 nke_fold(u_int64_t sum)
@@ -201,14 +204,18 @@ nke__inet_cksum(struct __mbuf *m, u_int32_t nxt, u_int32_t off, u_int32_t len)
 	u_int64_t sum = nke_sum16_checked(m, off, len, "inet_cksum");
 
 	if (nxt != 0) {
-		u_int8_t ip[20];
+		u_int8_t ipb[20];
+		const u_int8_t *ip = (const u_int8_t *)m->m_data;
 		u_int32_t x = len + nxt;
 
-		if (nke__m_length(m) < sizeof(ip))
-			nke__panic("inet_cksum: mbuf %p too short (%zu) for IPv4 header", (void *)m,
-			           nke__m_length(m));
-		/* The IPv4 header is expected at the start of the chain. */
-		nke__m_copydata(m, 0, sizeof(ip), ip);
+		/* The IPv4 header is expected at the start of the chain (read in place). */
+		if ((u_int32_t)m->m_len < sizeof(ipb)) {
+			if (nke__m_length(m) < sizeof(ipb))
+				nke__panic("inet_cksum: mbuf %p too short (%zu) for IPv4 header",
+				           (void *)m, nke__m_length(m));
+			nke__m_copydata(m, 0, sizeof(ipb), ipb);
+			ip = ipb;
+		}
 		sum += nke_sum_bytes(ip + 12, 8); /* source and destination */
 		sum += (x >> 16) + (x & 0xffff);
 	}
@@ -253,13 +260,17 @@ nke__inet6_cksum(struct __mbuf *m, u_int32_t nxt, u_int32_t off, u_int32_t len)
 	u_int64_t sum = nke_sum16_checked(m, off, len, "inet6_cksum");
 
 	if (nxt != 0) {
-		u_int8_t ip6[40];
+		u_int8_t ip6b[40];
+		const u_int8_t *ip6 = (const u_int8_t *)m->m_data;
 		u_int32_t x = nxt + len;
 
-		if (nke__m_length(m) < sizeof(ip6))
-			nke__panic("inet6_cksum: mbuf %p pkt too short (%zu) for IPv6 header",
-			           (void *)m, nke__m_length(m));
-		nke__m_copydata(m, 0, sizeof(ip6), ip6);
+		if ((u_int32_t)m->m_len < sizeof(ip6b)) {
+			if (nke__m_length(m) < sizeof(ip6b))
+				nke__panic("inet6_cksum: mbuf %p pkt too short (%zu) for IPv6 header",
+				           (void *)m, nke__m_length(m));
+			nke__m_copydata(m, 0, sizeof(ip6b), ip6b);
+			ip6 = ip6b;
+		}
 		sum += nke_in6_addr_sum(ip6 + 8);
 		sum += nke_in6_addr_sum(ip6 + 24);
 		sum += (x >> 16) + (x & 0xffff);
