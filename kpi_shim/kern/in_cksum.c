@@ -266,8 +266,9 @@ nke__inet6_cksum(struct __mbuf *m, u_int32_t nxt, u_int32_t off, u_int32_t len)
 
 		if ((u_int32_t)m->m_len < sizeof(ip6b)) {
 			if (nke__m_length(m) < sizeof(ip6b))
-				nke__panic("inet6_cksum: mbuf %p pkt too short (%zu) for IPv6 header",
-				           (void *)m, nke__m_length(m));
+				nke__panic(
+				    "inet6_cksum: mbuf %p pkt too short (%zu) for IPv6 header",
+				    (void *)m, nke__m_length(m));
 			nke__m_copydata(m, 0, sizeof(ip6b), ip6b);
 			ip6 = ip6b;
 		}

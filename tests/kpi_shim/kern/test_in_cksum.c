@@ -583,8 +583,8 @@ test_sum_long_carries(void)
 	mbuf_setlen(m, sizeof(buf));
 	mbuf_pkthdr_setlen(m, sizeof(buf));
 	for (i = 0; i < 400; i++) {
-		u_int32_t off = kt_randn(&r, 9), len = i < 100 ? i + 1 : 1 + kt_randn(&r, 2048 - 10), sum = 0,
-		          j;
+		u_int32_t off = kt_randn(&r, 9),
+		          len = i < 100 ? i + 1 : 1 + kt_randn(&r, 2048 - 10), sum = 0, j;
 		u_int16_t c;
 
 		for (j = 0; j < len; j++)
@@ -601,8 +601,7 @@ test_sum_long_carries(void)
 NKT_CASES(NKT_CASE(test_ipv4_header_checksum), NKT_CASE(test_sum_zero_and_ones),
           NKT_CASE(test_ipv4_transport_checksums), NKT_CASE(test_ipv6_transport_checksums),
           NKT_CASE(test_ipv6_scope_embedded_word_skipped), NKT_CASE(test_sum_at_odd_offsets),
-          NKT_CASE(test_sum_long_carries),
-          NKT_CASE(test_cksum_errors), NKT_CASE(test_cksum_panics),
+          NKT_CASE(test_sum_long_carries), NKT_CASE(test_cksum_errors), NKT_CASE(test_cksum_panics),
           NKT_CASE(test_finalize_ipv4_tcp_ip_layer), NKT_CASE(test_finalize_ipv4_udp_link_layer),
           NKT_CASE(test_finalize_udp_zero_becomes_ffff),
           NKT_CASE(test_finalize_ip_header_only_and_partial), NKT_CASE(test_finalize_ipv6),

@@ -185,7 +185,8 @@ changed_in_place(int v6)
 	KT_ASSERT(e != NULL);
 	KT_ASSERT(!(e->e.em_flags & NKS_EMIT_UNCHANGED));
 	if (v6)
-		NKT_PKT(&want, "eth out ipv6 [2001:db8::1]:5000 > [2001:db8::2]:53 udp payload=Hello");
+		NKT_PKT(&want,
+		        "eth out ipv6 [2001:db8::1]:5000 > [2001:db8::2]:53 udp payload=Hello");
 	else
 		NKT_PKT(&want, "eth out ipv4 10.0.0.1:5000 > 10.0.0.2:53 udp id=9 payload=Hello");
 	KT_ASSERT_EQ(e->e.em_len, want.len);
@@ -257,6 +258,5 @@ test_idle_close(void)
 
 NKT_CASES(NKT_CASE(test_server_socket), NKT_CASE(test_client_socket_v6),
           NKT_CASE(test_tag_reaches_ipf_output), NKT_CASE(test_drop_and_replace),
-          NKT_CASE(test_changed_in_place_v4),
-          NKT_CASE(test_changed_in_place_v6),
+          NKT_CASE(test_changed_in_place_v4), NKT_CASE(test_changed_in_place_v6),
           NKT_CASE(test_inject_out), NKT_CASE(test_idle_close));
