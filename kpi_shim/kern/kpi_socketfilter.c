@@ -451,7 +451,8 @@ data_detail(char *d, size_t size, struct __socket *so, const struct sockaddr *sa
 
 int
 nke__sflt_data_in(struct __socket *so, const struct sockaddr *from, struct __mbuf **data,
-                  struct __mbuf **control, sflt_data_flag_t flags, struct __ifnet *ifp)
+                  struct __mbuf **control, sflt_data_flag_t flags, struct __ifnet *ifp,
+                  struct nke_vtrack *vtout)
 {
 	struct nke_sfe *e;
 	struct nke_vtrack vt = {0};
@@ -483,6 +484,8 @@ nke__sflt_data_in(struct __socket *so, const struct sockaddr *from, struct __mbu
 		}
 		sfe_release(e);
 	}
+	if (vtout != NULL)
+		*vtout = vt;
 	return error;
 }
 

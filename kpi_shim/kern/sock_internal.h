@@ -440,8 +440,13 @@ int nke__sflt_cleanup_pending(void);
 
 /* Callback runners, with XNU's semantics (first non-zero return stops). */
 void nke__sflt_notify(struct __socket *so, sflt_event_t event, void *param);
+/*
+ * vt (may be NULL): when all returned 0, what the last verdict of the
+ * traversal said of *data (vt_n 0: no verdict; vt_have 0: no hash).
+ */
 int nke__sflt_data_in(struct __socket *so, const struct sockaddr *from, struct __mbuf **data,
-                      struct __mbuf **control, sflt_data_flag_t flags, struct __ifnet *ifp);
+                      struct __mbuf **control, sflt_data_flag_t flags, struct __ifnet *ifp,
+                      struct nke_vtrack *vt);
 int nke__sflt_data_out(struct __socket *so, const struct sockaddr *to, struct __mbuf **data,
                        struct __mbuf **control, sflt_data_flag_t flags, struct __ifnet *ifp);
 int nke__sflt_connectin(struct __socket *so, const struct sockaddr *from);

@@ -28,10 +28,27 @@ struct udp_cap {
 	u_int32_t uc_len;              /* payload bytes */
 	struct nke_pktinfo *uc_pi;
 	int uc_sent;
+	int uc_cmp;                    /* ucap_data holds the payload (see below) */
 };
 static struct udp_cap ucap;
-/* A copy of its payload, to see whether a filter changed it (no allocation per datagram). */
+/*
+ * A copy of its payload, to see whether a filter changed it (no allocation
+ * per datagram).  Only taken when the answer matters: when the datagram has
+ * captured fragments to send instead, or when its header's lengths do not
+ * already say uc_len (a truncated record, a datagram shorter than its IP
+ * payload); otherwise a datagram of the same length leaves the same way,
+ * changed or not (ip_output compares it with the capture anyway).
+ */
 static u_int8_t ucap_data[65536];
+
+/* Do the captured header's IP and UDP lengths say a payload of len bytes? */
+static int
+udp_hdr_says(const u_int8_t *hdr, int fam, u_int32_t off, u_int32_t hlen, u_int32_t len)
+{
+	u_int32_t ipl = fam == 4 ? nke__be16(hdr + 2) : 40u + nke__be16(hdr + 4);
+
+	return ipl == hlen + len && nke__be16(hdr + off + 4) == 8 + len;
+}
 
 static int
 chain_same(struct __mbuf *m, const u_int8_t *p)
@@ -257,11 +274,17 @@ nke__udp_output_captured(struct __mbuf *m, int family, int off, struct nke_pktin
 	ucap.uc_fam = family;
 	ucap.uc_off = (u_int32_t)off;
 	ucap.uc_hlen = hlen;
-	nke__m_copydata(m, 0, (int)hlen, ucap.uc_hdr);
+	if ((u_int32_t)m->m_len >= hlen)
+		memcpy(ucap.uc_hdr, m->m_data, hlen);
+	else
+		nke__m_copydata(m, 0, (int)hlen, ucap.uc_hdr);
 	ucap.uc_pi = pi;
 	nke__m_adj(m, (int)hlen);
 	ucap.uc_len = (u_int32_t)m->m_pkthdr.len;
-	nke__m_copydata(m, 0, (int)ucap.uc_len, ucap_data);
+	ucap.uc_cmp = pi->pi_origs != NULL ||
+	              !udp_hdr_says(ucap.uc_hdr, family, (u_int32_t)off, hlen, ucap.uc_len);
+	if (ucap.uc_cmp)
+		nke__m_copydata(m, 0, (int)ucap.uc_len, ucap_data);
 	error = nke__so_send(so, &to.sa, m, NULL, 0, pi->pi_ifp);
 	if (!ucap.uc_sent) {
 		/* Kept or dropped by a filter: the datagram does not leave. */
@@ -336,7 +359,7 @@ nke__udp_send(struct __socket *so, const struct sockaddr *to, struct __mbuf *m, 
 	if (!injected && uc->uc_active && uc->uc_so == so && !uc->uc_sent) {
 		/* The captured datagram: its own header back in front of its data. */
 		u_int32_t len = (u_int32_t)m->m_pkthdr.len;
-		int same = len == uc->uc_len && chain_same(m, ucap_data);
+		int same = len == uc->uc_len && (!uc->uc_cmp || chain_same(m, ucap_data));
 		u_int8_t *p;
 
 		uc->uc_sent = 1;

@@ -382,8 +382,13 @@ nke__so_note_emit(struct __socket *so, int result, struct __mbuf *m, const char 
 	ho->ho_verdict(ho->ho_arg, &vd);
 }
 
-void
-nke__so_app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, u_int32_t n)
+/*
+ * nke__so_app_data() with, when known (known != NULL), the NKH64 hash of the
+ * n bytes at off: the last sf_data_in verdict hashed the very chain.
+ */
+static void
+app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, u_int32_t n,
+         const u_int64_t *known)
 {
 	const struct nks_hostops *ho = nke__hostops;
 	struct nks_verdict vd;
@@ -409,7 +414,7 @@ nke__so_app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, 
 		char *e;
 		int i;
 
-		h = n > 0 ? nke__hash(m, off, n) : 0;
+		h = n == 0 ? 0 : known != NULL ? *known : nke__hash(m, off, n);
 		memcpy(d, out ? "send so=" : "recv so=", 8);
 		e = nke__put_int(d + 8, so->so_id);
 		memcpy(e, " total=", 7);
@@ -430,6 +435,12 @@ nke__so_app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, 
 		vd.vd_flags |= NKS_VD_INJECTED;
 	vd.vd_detail = nke__vd_brief() ? NULL : d;
 	ho->ho_verdict(ho->ho_arg, &vd);
+}
+
+void
+nke__so_app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, u_int32_t n)
+{
+	app_data(so, out, m, off, n, NULL);
 }
 
 /* --- Operations, the current process, deferred work -------------------------------- */
@@ -1019,6 +1030,9 @@ void
 nke__so_append(struct __socket *so, const struct sockaddr *from, struct __mbuf *m,
                struct __mbuf *control, int control_ptr, sflt_data_flag_t flags, struct __ifnet *ifp)
 {
+	struct nke_vtrack vt;
+	u_int32_t n;
+
 	if (so->so_nkflags & NKE_SOF_FREEING) {
 		/* The receive buffer is flushed for good (SB_DROP): no filters. */
 		nke__m_freem(m);
@@ -1026,8 +1040,11 @@ nke__so_append(struct __socket *so, const struct sockaddr *from, struct __mbuf *
 			nke__m_freem(control);
 		return;
 	}
+	vt.vt_n = 0;
 	if (so->so_filt != NULL) {
-		int r = nke__sflt_data_in(so, from, &m, control_ptr ? &control : NULL, flags, ifp);
+		/* (Brief verdicts: no hash to take from them, none to compute.) */
+		int r = nke__sflt_data_in(so, from, &m, control_ptr ? &control : NULL, flags, ifp,
+		                          nke__vd_brief() ? NULL : &vt);
 
 		if (data_result(r, &m, control_ptr ? &control : NULL, "sf_data_in") != 0) {
 			if (!control_ptr && control != NULL)
@@ -1035,7 +1052,12 @@ nke__so_append(struct __socket *so, const struct sockaddr *from, struct __mbuf *
 			return;
 		}
 	}
-	nke__so_app_data(so, 0, m, 0, chain_len(m));
+	/*
+	 * The last sf_data_in verdict (when it hashed) described this chain as
+	 * the application gets it, unless data_result corrected its length.
+	 */
+	n = chain_len(m);
+	app_data(so, 0, m, 0, n, vt.vt_n > 0 && vt.vt_have && vt.vt_len == n ? &vt.vt_hash : NULL);
 	nke__m_freem(m);
 	if (control != NULL)
 		nke__m_freem(control);

@@ -563,10 +563,45 @@ test_sum_zero_and_ones(void)
 	}
 }
 
+/*
+ * Long flat ranges of bytes near 0xff (every word addition carries), at
+ * every alignment: the eight-bytes-at-a-time sum and its end-around carries
+ * against a byte-wise reference.
+ */
+static void
+test_sum_long_carries(void)
+{
+	struct kt_rng r;
+	unsigned i;
+	mbuf_t m;
+
+	kt_rng_seed(&r, 123);
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (u_int8_t)(0xff - kt_randn(&r, i % 7 == 0 ? 256 : 3));
+	KT_ASSERT_EQ(mbuf_allocpacket(MBUF_WAITOK, sizeof(buf), NULL, &m), 0);
+	memcpy(mbuf_data(m), buf, sizeof(buf));
+	mbuf_setlen(m, sizeof(buf));
+	mbuf_pkthdr_setlen(m, sizeof(buf));
+	for (i = 0; i < 400; i++) {
+		u_int32_t off = kt_randn(&r, 9),
+		          len = i < 100 ? i + 1 : 1 + kt_randn(&r, 2048 - 10), sum = 0, j;
+		u_int16_t c;
+
+		for (j = 0; j < len; j++)
+			sum += j % 2 ? buf[off + j] : (u_int32_t)buf[off + j] << 8;
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		KT_ASSERT_EQ(mbuf_inet_cksum(m, 0, off, len, &c), 0);
+		kt_expect_wire(c, (u_int16_t)~sum);
+		kt_expect_wire(nke__m_sum16(m, off, len), (u_int16_t)sum);
+	}
+	mbuf_freem(m);
+}
+
 NKT_CASES(NKT_CASE(test_ipv4_header_checksum), NKT_CASE(test_sum_zero_and_ones),
           NKT_CASE(test_ipv4_transport_checksums), NKT_CASE(test_ipv6_transport_checksums),
           NKT_CASE(test_ipv6_scope_embedded_word_skipped), NKT_CASE(test_sum_at_odd_offsets),
-          NKT_CASE(test_cksum_errors), NKT_CASE(test_cksum_panics),
+          NKT_CASE(test_sum_long_carries), NKT_CASE(test_cksum_errors), NKT_CASE(test_cksum_panics),
           NKT_CASE(test_finalize_ipv4_tcp_ip_layer), NKT_CASE(test_finalize_ipv4_udp_link_layer),
           NKT_CASE(test_finalize_udp_zero_becomes_ffff),
           NKT_CASE(test_finalize_ip_header_only_and_partial), NKT_CASE(test_finalize_ipv6),

@@ -11,6 +11,7 @@
 #include "sock_testutil.h"
 
 static union nke_sa seen_addr;
+static int flip_first; /* sf_data_out changes the first payload byte in place */
 static mbuf_tag_id_t tag_id;
 static int tagged_at_ipf, ipf_calls;
 
@@ -38,6 +39,8 @@ u_data_out(void *cookie, socket_t so, const struct sockaddr *to, mbuf_t *data, m
 	memcpy(&seen_addr, to, to->sa_len);
 	if (tag_id != 0)
 		KT_ASSERT_EQ(mbuf_tag_allocate(*data, tag_id, 1, 4, MBUF_WAITOK, &d), 0);
+	if (flip_first && mbuf_len(*data) > 0)
+		*(u_int8_t *)mbuf_data(*data) ^= 0x20;
 	return t_data_out(&tfs[0], so, to, data, control, flags);
 }
 
@@ -161,6 +164,53 @@ test_drop_and_replace(void)
 	teardown();
 }
 
+/*
+ * A filter that changes the datagram in place (same length): it leaves with
+ * the new bytes, its lengths as they were, its checksum computed again; and
+ * unchanged as captured when the filter stops changing it.
+ */
+static void
+changed_in_place(int v6)
+{
+	const char *sent = v6 ? "ipv6 [2001:db8::1]:5000 > [2001:db8::2]:53 udp payload=hello"
+	                      : "ipv4 10.0.0.1:5000 > 10.0.0.2:53 udp id=9 payload=hello";
+	struct nkt_pkt want;
+	const struct nkt_emit *e;
+	u_int64_t r;
+
+	(void)udp_filter(v6 ? PF_INET6 : PF_INET);
+	flip_first = 1;
+	r = nkt_sendf("%s", sent);
+	e = nkt_find_emit(r, NKS_DIR_OUT);
+	KT_ASSERT(e != NULL);
+	KT_ASSERT(!(e->e.em_flags & NKS_EMIT_UNCHANGED));
+	if (v6)
+		NKT_PKT(&want,
+		        "eth out ipv6 [2001:db8::1]:5000 > [2001:db8::2]:53 udp payload=Hello");
+	else
+		NKT_PKT(&want, "eth out ipv4 10.0.0.1:5000 > 10.0.0.2:53 udp id=9 payload=Hello");
+	KT_ASSERT_EQ(e->e.em_len, want.len);
+	KT_ASSERT_MEM_EQ(e->data, want.b, want.len);
+	flip_first = 0;
+	r = nkt_sendf("%s", sent);
+	e = nkt_find_emit(r, NKS_DIR_OUT);
+	KT_ASSERT(e != NULL);
+	KT_ASSERT(e->e.em_flags & NKS_EMIT_UNCHANGED);
+	teardown();
+}
+
+static void
+test_changed_in_place_v4(void)
+{
+	changed_in_place(0);
+}
+
+static void
+test_changed_in_place_v6(void)
+{
+	changed_in_place(1);
+}
+
 /* sock_inject_data_out on an unconnected socket needs `to`. */
 static void
 test_inject_out(void)
@@ -208,4 +258,5 @@ test_idle_close(void)
 
 NKT_CASES(NKT_CASE(test_server_socket), NKT_CASE(test_client_socket_v6),
           NKT_CASE(test_tag_reaches_ipf_output), NKT_CASE(test_drop_and_replace),
+          NKT_CASE(test_changed_in_place_v4), NKT_CASE(test_changed_in_place_v6),
           NKT_CASE(test_inject_out), NKT_CASE(test_idle_close));
