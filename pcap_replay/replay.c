@@ -1457,6 +1457,8 @@ close_outputs(void)
 
 	nkr_console_finish(&R->con);
 	if (R->log_f != NULL) {
+		nkr_vlog_flush(&R->log);
+		R->log.l_f = NULL;
 		if (fflush(R->log_f) != 0 || ferror(R->log_f)) {
 			fprintf(stderr, "nke-replay: writing the log %s failed\n", R->o->o_log);
 			R->w_failed = 1;
@@ -1482,10 +1484,19 @@ close_outputs(void)
 		R->ctl_failed = 1;
 }
 
+/* exit() in the middle of a run (out of memory): the log keeps what it had. */
+static void
+flush_log_at_exit(void)
+{
+	if (R != NULL && R->log.l_f != NULL)
+		nkr_vlog_flush(&R->log);
+}
+
 int
 nkr_run(const struct nkr_opts *o)
 {
 	static struct run run;
+	static int atexit_done;
 	struct nkr_err err;
 	unsigned i;
 	int status;
@@ -1493,6 +1504,10 @@ nkr_run(const struct nkr_opts *o)
 	R = &run;
 	memset(R, 0, sizeof(*R));
 	R->o = o;
+	if (!atexit_done) {
+		atexit(flush_log_at_exit);
+		atexit_done = 1;
+	}
 
 	R->con_f = o->o_console != NULL ? open_out(o->o_console, "the console") : stderr;
 	if (R->con_f == NULL)
@@ -1505,8 +1520,7 @@ nkr_run(const struct nkr_opts *o)
 		/* A line per filter callback: fewer, larger writes. */
 		if (R->log_f != stdout)
 			setvbuf(R->log_f, NULL, _IOFBF, 1 << 16);
-		R->log.l_f = R->log_f;
-		R->log.l_format = o->o_log_format;
+		nkr_vlog_init(&R->log, R->log_f, o->o_log_format);
 		R->have_log = 1;
 	}
 	if (o->o_write != NULL) {

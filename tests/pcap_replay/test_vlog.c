@@ -21,17 +21,18 @@
 static char *
 line_of(const struct nks_verdict *vd, const char *ctx)
 {
-	struct nkr_vlog l;
+	static struct nkr_vlog l;
 	struct nkr_vclass vc;
 	char *buf = NULL;
 	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
 
-	l.l_f = open_memstream(&buf, &size);
-	assert_non_null(l.l_f);
-	l.l_format = NKR_LOG_TEXT;
+	assert_non_null(f);
+	nkr_vlog_init(&l, f, NKR_LOG_TEXT);
 	nkr_vclassify(vd, &vc);
 	nkr_vlog_verdict(&l, ctx, vd, &vc);
-	fclose(l.l_f);
+	nkr_vlog_flush(&l);
+	fclose(f);
 	return buf;
 }
 
@@ -148,6 +149,102 @@ test_long_line(void **state)
 	free(filter);
 }
 
+/*
+ * The escaped names are cached by pointer: a pointer whose bytes changed,
+ * or that came back with other contents, writes what it points to now.
+ * Many lines (more than the log's buffer holds) in order, and a check line
+ * between them where it was written.
+ */
+static void
+test_names_cached(void **state)
+{
+	static struct nkr_vlog l;
+	struct nks_verdict vd;
+	struct nkr_vclass vc;
+	char ifn[16], kext[64], kext2[64], filter[300], *buf = NULL, *want, *w;
+	size_t size = 0, i, n = 3000;
+	unsigned nif = 0, nk = 0, nf = 0, k2 = 0, out = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	(void)state;
+	assert_non_null(f);
+	want = malloc(n * 600 + 1000);
+	assert_non_null(want);
+	w = want;
+	nkr_vlog_init(&l, f, NKR_LOG_TEXT);
+	memset(&vd, 0, sizeof(vd));
+	vd.vd_hook = NKS_HOOK_IPF_INPUT;
+	vd.vd_dir = NKS_DIR_IN;
+	vd.vd_ifname = ifn;
+	vd.vd_kext = kext;
+	vd.vd_filter = filter;
+	vd.vd_detail = "proto=6";
+	for (i = 0; i < n; i++) {
+		const char *wf;
+
+		/* one thing changes at a time, the others staying */
+		switch (i % 5) {
+		case 0:
+			nif = (nif + 1) % 3;
+			break;
+		case 1:
+			nk ^= 1;
+			break;
+		case 2:
+			nf = (nf + 1) % 4;
+			break;
+		case 3:
+			k2 ^= 1;
+			break;
+		default:
+			out ^= 1;
+			break;
+		}
+		snprintf(ifn, sizeof(ifn), "en%u", nif);
+		snprintf(kext, sizeof(kext), "com.example.%c", nk ? 'b' : 'a');
+		strcpy(kext2, kext);
+		vd.vd_kext = k2 ? kext2 : kext;
+		vd.vd_dir = out ? NKS_DIR_OUT : NKS_DIR_IN;
+		switch (nf) {
+		case 0:
+			strcpy(filter, "flt");
+			wf = "flt";
+			break;
+		case 1:
+			strcpy(filter, "fl t");
+			wf = "fl\\x20t";
+			break;
+		case 2:
+			memset(filter, 'x', 200); /* too long to be cached */
+			filter[200] = '\0';
+			wf = filter;
+			break;
+		default:
+			strcpy(filter, "-");
+			wf = "\\x2d";
+			break;
+		}
+		vd.vd_len = (uint32_t)i * 7919u;
+		vd.vd_hash = i * 0x9e3779b97f4a7c15ULL;
+		vd.vd_detail = i % 11 == 0 ? "a\\b\x01 c d e f g h i j" : "proto=6";
+		nkr_vclassify(&vd, &vc);
+		nkr_vlog_verdict(&l, i % 2 ? "#12" : "timer", &vd, &vc);
+		w += sprintf(w, "%s %s %s ipf_input %s %s pass len=%u hash=%016llx %s\n",
+		             i % 2 ? "#12" : "timer", out ? "out" : "in", ifn, kext, wf,
+		             (unsigned)vd.vd_len, (unsigned long long)vd.vd_hash,
+		             i % 11 == 0 ? "a\\x5cb\\x01 c d e f g h i j" : "proto=6");
+		if (i == n / 2) {
+			nkr_vlog_check(&l, "#12", 12, "warning", "x-check", "a message");
+			w += sprintf(w, "#12 warning x-check a message\n");
+		}
+	}
+	nkr_vlog_flush(&l);
+	fclose(f);
+	assert_string_equal(buf, want);
+	free(buf);
+	free(want);
+}
+
 static void
 test_contexts(void **state)
 {
@@ -174,6 +271,7 @@ main(void)
 	    cmocka_unit_test(test_plain_line),
 	    cmocka_unit_test(test_escapes),
 	    cmocka_unit_test(test_long_line),
+	    cmocka_unit_test(test_names_cached),
 	    cmocka_unit_test(test_contexts),
 	};
 
