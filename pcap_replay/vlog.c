@@ -72,22 +72,6 @@ nkr_hook_name(uint32_t hook, char *buf, size_t size)
 	return buf;
 }
 
-int
-nkr_hook_is_packet(uint32_t hook)
-{
-	switch (hook) {
-	case NKS_HOOK_IFF_INPUT:
-	case NKS_HOOK_IFF_OUTPUT:
-	case NKS_HOOK_IPF_INPUT:
-	case NKS_HOOK_IPF_OUTPUT:
-	case NKS_HOOK_SF_DATA_IN:
-	case NKS_HOOK_SF_DATA_OUT:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 const char *
 nkr_errno_word(int32_t v, char *buf, size_t size)
 {

@@ -43,7 +43,14 @@ const char *nkr_ctx_str(const struct nkr_ctx *c, uint64_t index, char *buf, size
 /* "ipf_input", "stack", ...; "hook<N>" for an unknown value (buf >= 16). */
 const char *nkr_hook_name(uint32_t hook, char *buf, size_t size);
 /* Does the hook carry a packet (pass/kept/drop) rather than a return value? */
-int nkr_hook_is_packet(uint32_t hook);
+static inline int
+nkr_hook_is_packet(uint32_t hook)
+{
+	return hook < 32 && ((1u << NKS_HOOK_IFF_INPUT | 1u << NKS_HOOK_IFF_OUTPUT |
+	                      1u << NKS_HOOK_IPF_INPUT | 1u << NKS_HOOK_IPF_OUTPUT |
+	                      1u << NKS_HOOK_SF_DATA_IN | 1u << NKS_HOOK_SF_DATA_OUT) >>
+	                     hook) & 1u;
+}
 
 /* How a verdict is counted and written. */
 enum nkr_vkind {
