@@ -349,6 +349,8 @@ static char dec2[200], hex2[512];
  * backslash) and in free text (put_text: also the space and bytes >= 0x80).
  */
 static unsigned char field_plain[256], text_plain[256];
+/* In a JSON string (put_json): ' '..'~' but the quote and the backslash. */
+static unsigned char json_plain[256];
 
 static void
 tables_init(void)
@@ -360,6 +362,7 @@ tables_init(void)
 	for (c = 0; c < 256; c++) {
 		field_plain[c] = c > 0x20 && c < 0x7f && c != '\\';
 		text_plain[c] = c >= 0x20 && c != 0x7f && c != '\\';
+		json_plain[c] = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 		hex2[2 * c] = hexd[c >> 4];
 		hex2[2 * c + 1] = hexd[c & 15];
 	}
@@ -760,6 +763,139 @@ vlog_text(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
 	vl_put(l, "\n", 1);
 }
 
+/* Decimal digits of v at p (no NUL); returns the end. */
+static inline char *
+put_u64(char *p, uint64_t v)
+{
+	char t[20];
+	unsigned n = 0;
+
+	if (v <= UINT32_MAX)
+		return put_u32(p, (uint32_t)v);
+	while (v >= 100) {
+		memcpy(t + 18 - n, dec2 + 2 * (v % 100), 2);
+		v /= 100;
+		n += 2;
+	}
+	if (v >= 10) {
+		memcpy(t + 18 - n, dec2 + 2 * v, 2);
+		n += 2;
+	} else {
+		t[19 - n] = (char)('0' + v);
+		n++;
+	}
+	memcpy(p, t + 20 - n, n);
+	return p + n;
+}
+
+static inline char *
+put_i32(char *p, int32_t v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		return put_u32(p, 0u - (uint32_t)v);
+	}
+	return put_u32(p, (uint32_t)v);
+}
+
+/* put_json() to o (room for 6 bytes per byte of s, and 2); returns the end. */
+static char *
+js(char *o, const char *s)
+{
+	const unsigned char *p;
+
+	if (s == NULL) {
+		memcpy(o, "null", 4);
+		return o + 4;
+	}
+	*o++ = '"';
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (json_plain[*p]) {
+			*o++ = (char)*p;
+		} else if (*p == '"' || *p == '\\') {
+			o[0] = '\\';
+			o[1] = (char)*p;
+			o += 2;
+		} else {
+			memcpy(o, "\\u00", 4);
+			o[4] = hexd[*p >> 4];
+			o[5] = hexd[*p & 15];
+			o += 6;
+		}
+	}
+	*o++ = '"';
+	return o;
+}
+
+static inline size_t
+slen(const char *s)
+{
+	return s != NULL ? strlen(s) : 0;
+}
+
+/* A constant string to o; returns the end. */
+#define LIT(o, s) (memcpy((o), (s), sizeof(s) - 1), (o) + sizeof(s) - 1)
+
+/*
+ * The JSON Lines verdict line into the buffer, as the stdio path below
+ * writes it; 0 if it may not fit (a name or detail of thousands of bytes).
+ */
+static int
+vlog_jsonl(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
+           const struct nkr_vclass *vc, const char *hook)
+{
+	const char *reason = vc->vc_reason[0] != '\0' ? vc->vc_reason : NULL;
+	size_t need = 400 + 6 * (slen(ctx) + slen(vd->vd_ifname) + slen(hook) + slen(vd->vd_kext) +
+	                         slen(vd->vd_filter) + slen(reason) + slen(vc->vc_rest));
+	size_t i;
+	int first;
+	char *o;
+
+	if (need > NKR_VLOG_BUF)
+		return 0;
+	o = vl_room(l, need);
+	o = LIT(o, "{\"type\":\"verdict\",\"ctx\":");
+	o = js(o, ctx);
+	o = LIT(o, ",\"index\":");
+	o = put_u64(o, vd->vd_index);
+	o = LIT(o, ",\"dir\":");
+	o = js(o, vd->vd_dir == 0 ? NULL : dir_word(vd->vd_dir));
+	o = LIT(o, ",\"if\":");
+	o = js(o, vd->vd_ifname);
+	o = LIT(o, ",\"hook\":");
+	o = js(o, hook);
+	o = LIT(o, ",\"kext\":");
+	o = js(o, vd->vd_kext);
+	o = LIT(o, ",\"filter\":");
+	o = js(o, vd->vd_filter);
+	o = LIT(o, ",\"verdict\":");
+	o = js(o, kind_word(vc->vc_kind));
+	o = LIT(o, ",\"reason\":");
+	o = js(o, reason);
+	o = LIT(o, ",\"result\":");
+	o = put_i32(o, vd->vd_result);
+	o = LIT(o, ",\"len\":");
+	o = put_u32(o, vd->vd_len);
+	o = LIT(o, ",\"hash\":\"");
+	o = put_hex64(o, vd->vd_hash);
+	o = LIT(o, "\",\"flags\":[");
+	for (i = 0, first = 1; i < sizeof(vd_flags) / sizeof(vd_flags[0]); i++) {
+		if ((vd->vd_flags & vd_flags[i].flag) == 0)
+			continue;
+		if (!first)
+			*o++ = ',';
+		*o++ = '"';
+		o = cpy(o, vd_flags[i].word);
+		*o++ = '"';
+		first = 0;
+	}
+	o = LIT(o, "],\"detail\":");
+	o = js(o, vc->vc_rest);
+	o = LIT(o, "}\n");
+	l->l_n = (size_t)(o - l->l_buf);
+	return 1;
+}
+
 void
 nkr_vlog_verdict(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
                  const struct nkr_vclass *vc)
@@ -774,6 +910,8 @@ nkr_vlog_verdict(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *
 		vlog_text(l, ctx, vd, vc, hook);
 		return;
 	}
+	if (vlog_jsonl(l, ctx, vd, vc, hook))
+		return;
 	nkr_vlog_flush(l);
 	fputs("{\"type\":\"verdict\",\"ctx\":", f);
 	put_json(f, ctx);

@@ -19,7 +19,7 @@
 
 /* One verdict line as nke-replay writes it. */
 static char *
-line_of(const struct nks_verdict *vd, const char *ctx)
+line_fmt(const struct nks_verdict *vd, const char *ctx, enum nkr_log_format fmt)
 {
 	static struct nkr_vlog l;
 	struct nkr_vclass vc;
@@ -28,12 +28,18 @@ line_of(const struct nks_verdict *vd, const char *ctx)
 	FILE *f = open_memstream(&buf, &size);
 
 	assert_non_null(f);
-	nkr_vlog_init(&l, f, NKR_LOG_TEXT);
+	nkr_vlog_init(&l, f, fmt);
 	nkr_vclassify(vd, &vc);
 	nkr_vlog_verdict(&l, ctx, vd, &vc);
 	nkr_vlog_flush(&l);
 	fclose(f);
 	return buf;
+}
+
+static char *
+line_of(const struct nks_verdict *vd, const char *ctx)
+{
+	return line_fmt(vd, ctx, NKR_LOG_TEXT);
 }
 
 static void
@@ -147,6 +153,78 @@ test_long_line(void **state)
 	free(want);
 	free(detail);
 	free(filter);
+}
+
+/* JSON Lines: escapes, nulls, numbers, flags; a line too long for the buffer. */
+static void
+test_jsonl(void **state)
+{
+	struct nks_verdict vd;
+	char *s, *detail, *want;
+	size_t i, n = 20000;
+
+	(void)state;
+	memset(&vd, 0, sizeof(vd));
+	vd.vd_index = 18446744073709551615ULL;
+	vd.vd_hook = NKS_HOOK_IPF_OUTPUT;
+	vd.vd_dir = NKS_DIR_OUT;
+	vd.vd_ifname = "en\"0";
+	vd.vd_kext = "k\\x";
+	vd.vd_filter = NULL;
+	vd.vd_result = -2;
+	vd.vd_flags = NKS_VD_INJECTED | NKS_VD_TRUNCATED;
+	vd.vd_len = 4294967295u;
+	vd.vd_hash = 0xfedcba9876543210ULL;
+	vd.vd_detail = "a\x01\x7f\xe9 z";
+	s = line_fmt(&vd, "#1", NKR_LOG_JSONL);
+	assert_string_equal(
+	    s, "{\"type\":\"verdict\",\"ctx\":\"#1\",\"index\":18446744073709551615,\"dir\":\"out\","
+	       "\"if\":\"en\\\"0\",\"hook\":\"ipf_output\",\"kext\":\"k\\\\x\",\"filter\":null,"
+	       "\"verdict\":\"kept\",\"reason\":null,\"result\":-2,\"len\":4294967295,"
+	       "\"hash\":\"fedcba9876543210\",\"flags\":[\"injected\",\"truncated\"],"
+	       "\"detail\":\"a\\u0001\\u007f\\u00e9 z\"}\n");
+	free(s);
+	vd.vd_index = 0;
+	vd.vd_dir = 0;
+	vd.vd_hook = NKS_HOOK_SF_NOTIFY;
+	vd.vd_ifname = NULL;
+	vd.vd_result = 1;
+	vd.vd_flags = 0;
+	vd.vd_len = 0;
+	vd.vd_hash = 0;
+	vd.vd_detail = NULL;
+	s = line_fmt(&vd, "timer", NKR_LOG_JSONL);
+	assert_string_equal(
+	    s, "{\"type\":\"verdict\",\"ctx\":\"timer\",\"index\":0,\"dir\":null,\"if\":null,"
+	       "\"hook\":\"sf_notify\",\"kext\":\"k\\\\x\",\"filter\":null,\"verdict\":\"ret\","
+	       "\"reason\":\"EPERM\",\"result\":1,\"len\":0,\"hash\":\"0000000000000000\","
+	       "\"flags\":[],\"detail\":null}\n");
+	free(s);
+	/* more than the buffer takes at 6 bytes a byte: written through stdio */
+	detail = malloc(n + 1);
+	want = malloc(2 * n + 400);
+	assert_non_null(detail);
+	assert_non_null(want);
+	for (i = 0; i < n; i++)
+		detail[i] = i % 7 == 0 ? '"' : 'a';
+	detail[n] = '\0';
+	vd.vd_detail = detail;
+	{
+		size_t o = (size_t)sprintf(
+		    want, "{\"type\":\"verdict\",\"ctx\":\"timer\",\"index\":0,\"dir\":null,\"if\":null,"
+		          "\"hook\":\"sf_notify\",\"kext\":\"k\\\\x\",\"filter\":null,\"verdict\":\"ret\","
+		          "\"reason\":\"EPERM\",\"result\":1,\"len\":0,\"hash\":\"0000000000000000\","
+		          "\"flags\":[],\"detail\":\"");
+
+		for (i = 0; i < n; i++)
+			o += (size_t)sprintf(want + o, "%s", detail[i] == '"' ? "\\\"" : "a");
+		sprintf(want + o, "\"}\n");
+	}
+	s = line_fmt(&vd, "timer", NKR_LOG_JSONL);
+	assert_string_equal(s, want);
+	free(s);
+	free(want);
+	free(detail);
 }
 
 /*
@@ -272,6 +350,7 @@ main(void)
 	    cmocka_unit_test(test_escapes),
 	    cmocka_unit_test(test_long_line),
 	    cmocka_unit_test(test_names_cached),
+	    cmocka_unit_test(test_jsonl),
 	    cmocka_unit_test(test_contexts),
 	};
 
