@@ -16,20 +16,65 @@
 
 #include "vlog.h"
 
+/* "00" "01" ... "99" */
+static const char dec2[201] = "00010203040506070809101112131415161718192021222324"
+                              "25262728293031323334353637383940414243444546474849"
+                              "50515253545556575859606162636465666768697071727374"
+                              "75767778798081828384858687888990919293949596979899";
+
 /* Decimal digits of v at p (no NUL); returns the end. */
-static char *
-put_dec(char *p, uint64_t v)
+static inline char *
+put_u32(char *p, uint32_t v)
+{
+	unsigned n = v < 10           ? 1
+	             : v < 100        ? 2
+	             : v < 1000       ? 3
+	             : v < 10000      ? 4
+	             : v < 100000     ? 5
+	             : v < 1000000    ? 6
+	             : v < 10000000   ? 7
+	             : v < 100000000  ? 8
+	             : v < 1000000000 ? 9
+	                              : 10;
+	char *e = p + n, *q = e;
+
+	while (v >= 100) {
+		uint32_t r = v % 100;
+
+		v /= 100;
+		q -= 2;
+		memcpy(q, dec2 + 2 * r, 2);
+	}
+	if (v >= 10)
+		memcpy(q - 2, dec2 + 2 * v, 2);
+	else
+		q[-1] = (char)('0' + v);
+	return e;
+}
+
+/* Decimal digits of v at p (no NUL); returns the end. */
+static inline char *
+put_u64(char *p, uint64_t v)
 {
 	char t[20];
 	unsigned n = 0;
 
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (n > 0)
-		*p++ = t[--n];
-	return p;
+	if (v <= UINT32_MAX)
+		return put_u32(p, (uint32_t)v);
+	while (v >= 100) {
+		memcpy(t + 18 - n, dec2 + 2 * (v % 100), 2);
+		v /= 100;
+		n += 2;
+	}
+	if (v >= 10) {
+		memcpy(t + 18 - n, dec2 + 2 * v, 2);
+		n += 2;
+	} else {
+		t[19 - n] = (char)('0' + v);
+		n++;
+	}
+	memcpy(p, t + 20 - n, n);
+	return p + n;
 }
 
 const char *
@@ -39,7 +84,7 @@ nkr_ctx_str(const struct nkr_ctx *c, uint64_t index, char *buf, size_t size)
 		index = c->c_index;
 	if (index != 0 && size >= 22) {
 		buf[0] = '#';
-		*put_dec(buf + 1, index) = '\0';
+		*put_u64(buf + 1, index) = '\0';
 		return buf;
 	}
 	switch (c->c_phase) {
@@ -341,8 +386,8 @@ vl_put(struct nkr_vlog *l, const char *s, size_t k)
 
 static const char hexd[] = "0123456789abcdef";
 
-/* "00" "01" ... "99", and "00" "01" ... "ff". */
-static char dec2[200], hex2[512];
+/* "00" "01" ... "ff" */
+static char hex2[512];
 
 /*
  * Bytes written as they are: in a fixed field (put_field: '!'..'~' but the
@@ -365,10 +410,6 @@ tables_init(void)
 		json_plain[c] = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 		hex2[2 * c] = hexd[c >> 4];
 		hex2[2 * c + 1] = hexd[c & 15];
-	}
-	for (c = 0; c < 100; c++) {
-		dec2[2 * c] = (char)('0' + c / 10);
-		dec2[2 * c + 1] = (char)('0' + c % 10);
 	}
 }
 
@@ -426,36 +467,6 @@ static inline void
 vl_str(struct nkr_vlog *l, const char *s)
 {
 	vl_put(l, s, strlen(s));
-}
-
-/* Decimal digits of v at p (no NUL); returns the end. */
-static inline char *
-put_u32(char *p, uint32_t v)
-{
-	unsigned n = v < 10           ? 1
-	             : v < 100        ? 2
-	             : v < 1000       ? 3
-	             : v < 10000      ? 4
-	             : v < 100000     ? 5
-	             : v < 1000000    ? 6
-	             : v < 10000000   ? 7
-	             : v < 100000000  ? 8
-	             : v < 1000000000 ? 9
-	                              : 10;
-	char *e = p + n, *q = e;
-
-	while (v >= 100) {
-		uint32_t r = v % 100;
-
-		v /= 100;
-		q -= 2;
-		memcpy(q, dec2 + 2 * r, 2);
-	}
-	if (v >= 10)
-		memcpy(q - 2, dec2 + 2 * v, 2);
-	else
-		q[-1] = (char)('0' + v);
-	return e;
 }
 
 /* 16 lower-case hex digits of v at p; returns the end. */
@@ -761,31 +772,6 @@ vlog_text(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
 	}
 	vl_escaped(l, rest, text_plain);
 	vl_put(l, "\n", 1);
-}
-
-/* Decimal digits of v at p (no NUL); returns the end. */
-static inline char *
-put_u64(char *p, uint64_t v)
-{
-	char t[20];
-	unsigned n = 0;
-
-	if (v <= UINT32_MAX)
-		return put_u32(p, (uint32_t)v);
-	while (v >= 100) {
-		memcpy(t + 18 - n, dec2 + 2 * (v % 100), 2);
-		v /= 100;
-		n += 2;
-	}
-	if (v >= 10) {
-		memcpy(t + 18 - n, dec2 + 2 * v, 2);
-		n += 2;
-	} else {
-		t[19 - n] = (char)('0' + v);
-		n++;
-	}
-	memcpy(p, t + 20 - n, n);
-	return p + n;
 }
 
 static inline char *
