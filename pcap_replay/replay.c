@@ -51,7 +51,8 @@
 #define SNAPLEN 262144
 
 /* Filters whose counters nke-replay finds without comparing names. */
-#define FCACHE_SIZE 64
+#define FCACHE_BITS 6
+#define FCACHE_SIZE (1u << FCACHE_BITS)
 
 /* Timestamps of the most recent records, for packets the stack held back. */
 #define TS_RING 4096
@@ -152,6 +153,7 @@ struct run {
 		const char *c_kext, *c_filter; /* the verdict's pointers */
 		unsigned c_index;              /* its counters in fst[] */
 	} fcache[FCACHE_SIZE];                 /* filters seen lately, by pointers */
+	unsigned nfcache;                      /* entries of fcache used */
 	uint64_t vctx_index;                   /* vctx is the context of this record (0: none) */
 	char vctx[24];
 	struct sreason reasons[32];
@@ -198,8 +200,10 @@ set_phase(enum nkr_phase ph, uint64_t index)
 	R->ctx.c_phase = ph;
 	R->ctx.c_index = index;
 	/* Kexts start and stop here: filter names may go, and come at other addresses. */
-	if (ph == NKR_PH_START || ph == NKR_PH_STOP)
+	if (ph == NKR_PH_START || ph == NKR_PH_STOP) {
 		memset(R->fcache, 0, sizeof(R->fcache));
+		R->nfcache = 0;
+	}
 }
 
 static const char *
@@ -492,65 +496,87 @@ h_emit(void *arg, const struct nks_emit *em)
 	nkr_sbuf_reset(&R->inj_comment);
 }
 
-static struct fstat *
-fstat_get(const struct nks_verdict *vd)
+static inline unsigned
+fcache_slot(const struct nks_verdict *vd)
+{
+	/* Fibonacci hashing: the top bits of the product depend on every key bit. */
+	uint64_t key = (uint64_t)(uintptr_t)vd->vd_kext + (uint64_t)(uintptr_t)vd->vd_filter * 3 +
+	               vd->vd_hook;
+
+	return (unsigned)((key * 0x9e3779b97f4a7c15ULL) >> (64 - FCACHE_BITS));
+}
+
+/* fstat_get() of a verdict not in the cache; c: the free entry for it. */
+static __attribute__((noinline)) struct fstat *
+fstat_find(const struct nks_verdict *vd, struct fcache *c)
 {
 	const char *k = vd->vd_kext != NULL ? vd->vd_kext : "-";
 	const char *f = vd->vd_filter != NULL ? vd->vd_filter : "-";
-	struct fcache *c =
-	    &R->fcache[(vd->vd_hook * 31u + (unsigned)((uintptr_t)vd->vd_filter >> 3) +
-	                (unsigned)((uintptr_t)vd->vd_kext >> 5)) %
-	               FCACHE_SIZE];
+	struct fstat *s;
 	unsigned i;
 
-	/*
-	 * Most verdicts are for the filter of the last one at their hook: the
-	 * same name pointers (a kext's filter name stays put while the filter
-	 * exists, as XNU itself assumes; the cache is emptied when kexts start
-	 * or stop).
-	 */
-	if (c->c_valid && c->c_hook == vd->vd_hook && c->c_kext == vd->vd_kext &&
-	    c->c_filter == vd->vd_filter)
-		return &R->fst[c->c_index];
+	if (R->nfcache >= FCACHE_SIZE * 3 / 4) {
+		memset(R->fcache, 0, sizeof(R->fcache));
+		R->nfcache = 0;
+		c = &R->fcache[fcache_slot(vd)];
+	}
 	for (i = 0; i < R->nfst; i++) {
-		struct fstat *s = &R->fst[i];
-
+		s = &R->fst[i];
 		if (s->f_hook == vd->vd_hook && strcmp(s->f_kext, k) == 0 &&
-		    strcmp(s->f_filter, f) == 0) {
-			c->c_valid = 1;
-			c->c_hook = vd->vd_hook;
-			c->c_kext = vd->vd_kext;
-			c->c_filter = vd->vd_filter;
-			c->c_index = i;
-			return s;
-		}
+		    strcmp(s->f_filter, f) == 0)
+			break;
 	}
-	if (R->nfst == R->fst_cap) {
-		unsigned cap = R->fst_cap != 0 ? R->fst_cap * 2 : 16;
-		struct fstat *ns = realloc(R->fst, cap * sizeof(*ns));
+	if (i == R->nfst) {
+		if (R->nfst == R->fst_cap) {
+			unsigned cap = R->fst_cap != 0 ? R->fst_cap * 2 : 16;
+			struct fstat *ns = realloc(R->fst, cap * sizeof(*ns));
 
-		if (ns == NULL)
+			if (ns == NULL)
+				return NULL;
+			R->fst = ns;
+			R->fst_cap = cap;
+		}
+		s = &R->fst[R->nfst];
+		memset(s, 0, sizeof(*s));
+		s->f_kext = strdup(k);
+		s->f_filter = strdup(f);
+		s->f_hook = vd->vd_hook;
+		if (s->f_kext == NULL || s->f_filter == NULL) {
+			free(s->f_kext);
+			free(s->f_filter);
 			return NULL;
-		R->fst = ns;
-		R->fst_cap = cap;
+		}
+		R->nfst++;
 	}
-	struct fstat *s = &R->fst[R->nfst];
-	memset(s, 0, sizeof(*s));
-	s->f_kext = strdup(k);
-	s->f_filter = strdup(f);
-	s->f_hook = vd->vd_hook;
-	if (s->f_kext == NULL || s->f_filter == NULL) {
-		free(s->f_kext);
-		free(s->f_filter);
-		return NULL;
-	}
+	R->nfcache++;
 	c->c_valid = 1;
 	c->c_hook = vd->vd_hook;
 	c->c_kext = vd->vd_kext;
 	c->c_filter = vd->vd_filter;
-	c->c_index = R->nfst;
-	R->nfst++;
+	c->c_index = i;
 	return s;
+}
+
+/*
+ * The counters of a verdict's filter.  Most verdicts are for a filter seen
+ * lately: the same name pointers (a kext's filter name stays put while the
+ * filter exists, as XNU itself assumes; the cache is emptied when kexts
+ * start or stop).  Open addressing: probe until the key or an empty entry.
+ */
+static inline struct fstat *
+fstat_get(const struct nks_verdict *vd)
+{
+	unsigned slot = fcache_slot(vd);
+	struct fcache *c;
+
+	for (;; slot = (slot + 1) % FCACHE_SIZE) {
+		c = &R->fcache[slot];
+		if (!c->c_valid)
+			return fstat_find(vd, c);
+		if (c->c_hook == vd->vd_hook && c->c_kext == vd->vd_kext &&
+		    c->c_filter == vd->vd_filter)
+			return &R->fst[c->c_index];
+	}
 }
 
 static void
@@ -1457,6 +1483,8 @@ close_outputs(void)
 
 	nkr_console_finish(&R->con);
 	if (R->log_f != NULL) {
+		nkr_vlog_flush(&R->log);
+		R->log.l_f = NULL;
 		if (fflush(R->log_f) != 0 || ferror(R->log_f)) {
 			fprintf(stderr, "nke-replay: writing the log %s failed\n", R->o->o_log);
 			R->w_failed = 1;
@@ -1482,10 +1510,19 @@ close_outputs(void)
 		R->ctl_failed = 1;
 }
 
+/* exit() in the middle of a run (out of memory): the log keeps what it had. */
+static void
+flush_log_at_exit(void)
+{
+	if (R != NULL && R->log.l_f != NULL)
+		nkr_vlog_flush(&R->log);
+}
+
 int
 nkr_run(const struct nkr_opts *o)
 {
 	static struct run run;
+	static int atexit_done;
 	struct nkr_err err;
 	unsigned i;
 	int status;
@@ -1493,6 +1530,10 @@ nkr_run(const struct nkr_opts *o)
 	R = &run;
 	memset(R, 0, sizeof(*R));
 	R->o = o;
+	if (!atexit_done) {
+		atexit(flush_log_at_exit);
+		atexit_done = 1;
+	}
 
 	R->con_f = o->o_console != NULL ? open_out(o->o_console, "the console") : stderr;
 	if (R->con_f == NULL)
@@ -1505,8 +1546,7 @@ nkr_run(const struct nkr_opts *o)
 		/* A line per filter callback: fewer, larger writes. */
 		if (R->log_f != stdout)
 			setvbuf(R->log_f, NULL, _IOFBF, 1 << 16);
-		R->log.l_f = R->log_f;
-		R->log.l_format = o->o_log_format;
+		nkr_vlog_init(&R->log, R->log_f, o->o_log_format);
 		R->have_log = 1;
 	}
 	if (o->o_write != NULL) {

@@ -53,25 +53,33 @@ is_vlan(uint16_t et)
 	return et == 0x8100 || et == 0x88a8 || et == 0x9100 || et == 0x9200;
 }
 
-void
-nkr__parse(uint32_t iftype, uint32_t family, const uint8_t *d, uint32_t cap, struct nkr__pkt *p)
+/*
+ * The first part of nkr__parse, all that nkr__direction needs: p_smac,
+ * p_dmac, p_ethertype, p_family, p_src and p_dst (p_family 0 if the frame
+ * holds no IP header that nkr__parse accepts; nothing else of p set).
+ * Returns the IP header's offset in d.
+ */
+static inline uint32_t
+parse_addrs(uint32_t iftype, uint32_t family, const uint8_t *d, uint32_t cap, struct nkr__pkt *p)
 {
 	const uint8_t *ip;
-	uint32_t off = 0, ipcap, hl, o, elen, n;
+	uint32_t off = 0, ipcap, hl, n;
 	uint16_t et;
-	uint8_t nh;
 
-	memset(p, 0, sizeof(*p));
+	p->p_smac = p->p_dmac = NULL;
+	p->p_ethertype = 0;
+	p->p_family = 0;
+	p->p_src = p->p_dst = NULL;
 	if (iftype == NKS_IFT_ETHER) {
 		if (cap < 14)
-			return;
+			return 0;
 		p->p_dmac = d;
 		p->p_smac = d + 6;
 		et = be16(d + 12);
 		off = 14;
 		for (n = 0; is_vlan(et) && n < 8; n++) {
 			if (cap < off + 4)
-				return;
+				return 0;
 			et = be16(d + off + 2);
 			off += 4;
 		}
@@ -81,30 +89,51 @@ nkr__parse(uint32_t iftype, uint32_t family, const uint8_t *d, uint32_t cap, str
 		else if (et == 0x86dd)
 			family = NKS_FAMILY_INET6;
 		else
-			return;
+			return 0;
 	}
 	ip = d + off;
 	ipcap = cap - off;
 	if (family == NKS_FAMILY_INET) {
 		if (ipcap < 20 || ip[0] >> 4 != 4)
-			return;
+			return 0;
 		hl = (uint32_t)(ip[0] & 0x0f) * 4;
 		if (hl < 20 || hl > ipcap)
-			return;
+			return 0;
 		p->p_family = NKS_FAMILY_INET;
 		p->p_src = ip + 12;
 		p->p_dst = ip + 16;
+	} else if (family == NKS_FAMILY_INET6) {
+		if (ipcap < 40 || ip[0] >> 4 != 6)
+			return 0;
+		p->p_family = NKS_FAMILY_INET6;
+		p->p_src = ip + 8;
+		p->p_dst = ip + 24;
+	}
+	return off;
+}
+
+void
+nkr__parse(uint32_t iftype, uint32_t family, const uint8_t *d, uint32_t cap, struct nkr__pkt *p)
+{
+	const uint8_t *ip;
+	uint32_t off, ipcap, hl, o, elen, n;
+	uint8_t nh;
+
+	memset(p, 0, sizeof(*p));
+	off = parse_addrs(iftype, family, d, cap, p);
+	family = p->p_family;
+	if (family == 0)
+		return;
+	ip = d + off;
+	ipcap = cap - off;
+	if (family == NKS_FAMILY_INET) {
+		hl = (uint32_t)(ip[0] & 0x0f) * 4; /* checked by parse_addrs */
 		p->p_iphlen = hl;
 		p->p_iplen = be16(ip + 2);
 		p->p_proto = ip[9];
 		p->p_frag = (be16(ip + 6) & 0x3fff) != 0;
 		o = hl;
-	} else if (family == NKS_FAMILY_INET6) {
-		if (ipcap < 40 || ip[0] >> 4 != 6)
-			return;
-		p->p_family = NKS_FAMILY_INET6;
-		p->p_src = ip + 8;
-		p->p_dst = ip + 24;
+	} else {
 		p->p_iplen = 40u + be16(ip + 4);
 		nh = ip[6];
 		o = 40;
@@ -129,8 +158,6 @@ nkr__parse(uint32_t iftype, uint32_t family, const uint8_t *d, uint32_t cap, str
 		p->p_proto = nh;
 		if (be16(ip + 4) == 0)
 			p->p_frag = 1; /* a jumbogram: no lengths to trust */
-	} else {
-		return;
 	}
 	p->p_ip = ip;
 	p->p_ipcap = ipcap;
@@ -207,7 +234,8 @@ nkr__direction(struct nkr_source *src, const struct nkr__dec *d, int *rule)
 		*rule = d->d_rule;
 		return d->d_dir;
 	}
-	nkr__parse(iftype, d->d_family, d->d_data, d->d_caplen, &p);
+	/* Addresses and MACs are all it looks at: not the whole nkr__parse. */
+	parse_addrs(iftype, d->d_family, d->d_data, d->d_caplen, &p);
 	*rule = NKR_RULE_OPT;
 	if (p.p_family != 0) {
 		if (nkr__is_local(src, p.p_family, p.p_src, 1))

@@ -16,20 +16,65 @@
 
 #include "vlog.h"
 
+/* "00" "01" ... "99" */
+static const char dec2[201] = "00010203040506070809101112131415161718192021222324"
+                              "25262728293031323334353637383940414243444546474849"
+                              "50515253545556575859606162636465666768697071727374"
+                              "75767778798081828384858687888990919293949596979899";
+
 /* Decimal digits of v at p (no NUL); returns the end. */
-static char *
-put_dec(char *p, uint64_t v)
+static inline char *
+put_u32(char *p, uint32_t v)
+{
+	unsigned n = v < 10           ? 1
+	             : v < 100        ? 2
+	             : v < 1000       ? 3
+	             : v < 10000      ? 4
+	             : v < 100000     ? 5
+	             : v < 1000000    ? 6
+	             : v < 10000000   ? 7
+	             : v < 100000000  ? 8
+	             : v < 1000000000 ? 9
+	                              : 10;
+	char *e = p + n, *q = e;
+
+	while (v >= 100) {
+		uint32_t r = v % 100;
+
+		v /= 100;
+		q -= 2;
+		memcpy(q, dec2 + 2 * r, 2);
+	}
+	if (v >= 10)
+		memcpy(q - 2, dec2 + 2 * v, 2);
+	else
+		q[-1] = (char)('0' + v);
+	return e;
+}
+
+/* Decimal digits of v at p (no NUL); returns the end. */
+static inline char *
+put_u64(char *p, uint64_t v)
 {
 	char t[20];
 	unsigned n = 0;
 
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (n > 0)
-		*p++ = t[--n];
-	return p;
+	if (v <= UINT32_MAX)
+		return put_u32(p, (uint32_t)v);
+	while (v >= 100) {
+		memcpy(t + 18 - n, dec2 + 2 * (v % 100), 2);
+		v /= 100;
+		n += 2;
+	}
+	if (v >= 10) {
+		memcpy(t + 18 - n, dec2 + 2 * v, 2);
+		n += 2;
+	} else {
+		t[19 - n] = (char)('0' + v);
+		n++;
+	}
+	memcpy(p, t + 20 - n, n);
+	return p + n;
 }
 
 const char *
@@ -39,7 +84,7 @@ nkr_ctx_str(const struct nkr_ctx *c, uint64_t index, char *buf, size_t size)
 		index = c->c_index;
 	if (index != 0 && size >= 22) {
 		buf[0] = '#';
-		*put_dec(buf + 1, index) = '\0';
+		*put_u64(buf + 1, index) = '\0';
 		return buf;
 	}
 	switch (c->c_phase) {
@@ -70,22 +115,6 @@ nkr_hook_name(uint32_t hook, char *buf, size_t size)
 		return n;
 	snprintf(buf, size, "hook%" PRIu32, hook);
 	return buf;
-}
-
-int
-nkr_hook_is_packet(uint32_t hook)
-{
-	switch (hook) {
-	case NKS_HOOK_IFF_INPUT:
-	case NKS_HOOK_IFF_OUTPUT:
-	case NKS_HOOK_IPF_INPUT:
-	case NKS_HOOK_IPF_OUTPUT:
-	case NKS_HOOK_SF_DATA_IN:
-	case NKS_HOOK_SF_DATA_OUT:
-		return 1;
-	default:
-		return 0;
-	}
 }
 
 const char *
@@ -313,66 +342,63 @@ nkr_scrub_pointers(const char *msg, char *buf, size_t size)
 /* --- The verdict log --------------------------------------------------- */
 
 /*
- * A line of the text log is built here and written with one fwrite (or a
- * few, for a line longer than the buffer): the log is written once per
- * filter callback, and stdio's per-character and printf calls were most of
- * its cost.
+ * Text verdict lines are written straight into the log's own buffer (one
+ * fwrite per NKR_VLOG_BUF bytes): the log is written once per filter
+ * callback, and stdio's per-line call was a large part of its cost.  The
+ * fixed fields that repeat (direction, interface, hook, kext, filter) are
+ * escaped once per (pointer, contents) and copied from nkr_vmid.
  */
-#define LB_CAP 2048
 
-struct lb {
-	FILE *l_f;
-	size_t l_n;
-	char l_b[LB_CAP];
-};
-
-static void
-lb_flush(struct lb *l)
+void
+nkr_vlog_flush(struct nkr_vlog *l)
 {
-	if (l->l_n > 0)
-		fwrite(l->l_b, 1, l->l_n, l->l_f);
+	if (l->l_n > 0 && l->l_f != NULL)
+#if defined(__GLIBC__)
+		/* nke-replay is single-threaded: no stdio lock. */
+		fwrite_unlocked(l->l_buf, 1, l->l_n, l->l_f);
+#else
+		fwrite(l->l_buf, 1, l->l_n, l->l_f);
+#endif
 	l->l_n = 0;
 }
 
-/* Room for k more bytes (k <= LB_CAP). */
+/* Room for k more bytes (k <= NKR_VLOG_BUF) at the end of the buffer. */
 static inline char *
-lb_room(struct lb *l, size_t k)
+vl_room(struct nkr_vlog *l, size_t k)
 {
-	if (l->l_n + k > LB_CAP)
-		lb_flush(l);
-	return l->l_b + l->l_n;
+	if (l->l_n + k > NKR_VLOG_BUF)
+		nkr_vlog_flush(l);
+	return l->l_buf + l->l_n;
 }
 
 static void
-lb_put(struct lb *l, const char *s, size_t k)
+vl_put(struct nkr_vlog *l, const char *s, size_t k)
 {
 	while (k > 0) {
-		size_t n = k < LB_CAP ? k : LB_CAP;
+		size_t n = k < NKR_VLOG_BUF ? k : NKR_VLOG_BUF;
 
-		memcpy(lb_room(l, n), s, n);
+		memcpy(vl_room(l, n), s, n);
 		l->l_n += n;
 		s += n;
 		k -= n;
 	}
 }
 
-static inline void
-lb_c(struct lb *l, char c)
-{
-	*lb_room(l, 1) = c;
-	l->l_n++;
-}
-
 static const char hexd[] = "0123456789abcdef";
+
+/* "00" "01" ... "ff" */
+static char hex2[512];
 
 /*
  * Bytes written as they are: in a fixed field (put_field: '!'..'~' but the
  * backslash) and in free text (put_text: also the space and bytes >= 0x80).
  */
 static unsigned char field_plain[256], text_plain[256];
+/* In a JSON string (put_json): ' '..'~' but the quote and the backslash. */
+static unsigned char json_plain[256];
 
 static void
-plain_init(void)
+tables_init(void)
 {
 	unsigned c;
 
@@ -381,12 +407,26 @@ plain_init(void)
 	for (c = 0; c < 256; c++) {
 		field_plain[c] = c > 0x20 && c < 0x7f && c != '\\';
 		text_plain[c] = c >= 0x20 && c != 0x7f && c != '\\';
+		json_plain[c] = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+		hex2[2 * c] = hexd[c >> 4];
+		hex2[2 * c + 1] = hexd[c & 15];
 	}
+}
+
+void
+nkr_vlog_init(struct nkr_vlog *l, FILE *f, enum nkr_log_format format)
+{
+	tables_init();
+	l->l_f = f;
+	l->l_format = format;
+	l->l_n = 0;
+	l->l_nmid = 0;
+	memset(l->l_mid, 0, sizeof(l->l_mid));
 }
 
 /* Escaped bytes of s: those not in `plain` as \\xHH (runs of plain bytes copied). */
 static void
-lb_escaped(struct lb *l, const char *s, const unsigned char *plain)
+vl_escaped(struct nkr_vlog *l, const char *s, const unsigned char *plain)
 {
 	const unsigned char *p = (const unsigned char *)s, *q;
 
@@ -396,10 +436,10 @@ lb_escaped(struct lb *l, const char *s, const unsigned char *plain)
 		for (q = p; plain[*q]; q++)
 			; /* NUL is not plain */
 		if (q > p)
-			lb_put(l, (const char *)p, (size_t)(q - p));
+			vl_put(l, (const char *)p, (size_t)(q - p));
 		if (*q == '\0')
 			return;
-		o = lb_room(l, 4);
+		o = vl_room(l, 4);
 		o[0] = '\\';
 		o[1] = 'x';
 		o[2] = hexd[*q >> 4];
@@ -409,43 +449,35 @@ lb_escaped(struct lb *l, const char *s, const unsigned char *plain)
 	}
 }
 
-/* put_field() into the line. */
+/* put_field() into the log. */
 static void
-lb_field(struct lb *l, const char *s)
+vl_field(struct nkr_vlog *l, const char *s)
 {
 	if (s == NULL)
-		lb_c(l, '-');
+		vl_put(l, "-", 1);
 	else if (*s == '\0')
-		lb_put(l, "\"\"", 2);
+		vl_put(l, "\"\"", 2);
 	else if (s[0] == '-' && s[1] == '\0')
-		lb_put(l, "\\x2d", 4);
+		vl_put(l, "\\x2d", 4);
 	else
-		lb_escaped(l, s, field_plain);
+		vl_escaped(l, s, field_plain);
 }
 
 static inline void
-lb_str(struct lb *l, const char *s)
+vl_str(struct nkr_vlog *l, const char *s)
 {
-	lb_put(l, s, strlen(s));
+	vl_put(l, s, strlen(s));
 }
 
-static inline void
-lb_dec(struct lb *l, uint64_t v)
+/* 16 lower-case hex digits of v at p; returns the end. */
+static inline char *
+put_hex64(char *p, uint64_t v)
 {
-	char *o = lb_room(l, 20);
-
-	l->l_n += (size_t)(put_dec(o, v) - o);
-}
-
-static inline void
-lb_hex64(struct lb *l, uint64_t v)
-{
-	char *o = lb_room(l, 16);
 	int i;
 
-	for (i = 15; i >= 0; i--, v >>= 4)
-		o[i] = hexd[v & 15];
-	l->l_n += 16;
+	for (i = 7; i >= 0; i--, v >>= 8)
+		memcpy(p + 2 * i, hex2 + 2 * (v & 0xff), 2);
+	return p + 16;
 }
 
 static const char *
@@ -493,7 +525,7 @@ cpy(char *o, const char *s)
 }
 
 /* The escaped bytes of s to o (room for 4 bytes each); returns the end. */
-static inline char *
+static char *
 esc(char *o, const char *s, const unsigned char *plain)
 {
 	const unsigned char *p;
@@ -512,8 +544,8 @@ esc(char *o, const char *s, const unsigned char *plain)
 	return o;
 }
 
-/* put_field() to o; returns the end. */
-static inline char *
+/* put_field() to o (room for 4 bytes per byte of s); returns the end. */
+static char *
 fld(char *o, const char *s)
 {
 	if (s == NULL) {
@@ -527,31 +559,135 @@ fld(char *o, const char *s)
 	return esc(o, s, field_plain);
 }
 
-/*
- * The text verdict line in one go when it surely fits a stack buffer (every
- * field of a usual line does): returns 0 if it may not, leaving it to the
- * general path.
- */
-static int
-vlog_verdict_fast(FILE *f, const char *ctx, const char *hook, const struct nks_verdict *vd,
-                  const struct nkr_vclass *vc)
-{
-	char b[1024], *o = b;
-	size_t need = 128;
-	uint64_t h = vd->vd_hash;
-	size_t i;
-	int k;
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
 
-	need += strlen(ctx) + strlen(hook) + strlen(vc->vc_word);
-	need += 4 * ((vd->vd_ifname != NULL ? strlen(vd->vd_ifname) : 0) +
-	             (vd->vd_kext != NULL ? strlen(vd->vd_kext) : 0) +
-	             (vd->vd_filter != NULL ? strlen(vd->vd_filter) : 0) +
-	             (vc->vc_rest != NULL ? strlen(vc->vc_rest) : 0));
-	if (need > sizeof(b))
+/*
+ * Does the word hold a byte that free text escapes (< 0x20, 0x7f, the
+ * backslash)?  Exact: each test is exact about "any byte", only not about
+ * which.
+ */
+static inline uint64_t
+text_unplain(uint64_t w)
+{
+	uint64_t d = w ^ (ONES * 0x7f), b = w ^ (ONES * '\\');
+
+	return (((w - ONES * 0x20) & ~w) | ((d - ONES) & ~d) | ((b - ONES) & ~b)) & HIGHS;
+}
+
+/*
+ * The n bytes of free text at s, escaped, to o (room for 4 bytes each):
+ * scanned a word at a time, runs of plain bytes copied; returns the end.
+ */
+static char *
+esc_text(char *o, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *q;
+
+	for (;;) {
+		for (q = p; end - q >= 8; q += 8) {
+			uint64_t w;
+
+			memcpy(&w, q, 8);
+			if (text_unplain(w))
+				break;
+		}
+		while (q < end && text_plain[*q])
+			q++;
+		memcpy(o, p, (size_t)(q - p));
+		o += q - p;
+		if (q == end)
+			return o;
+		o[0] = '\\';
+		o[1] = 'x';
+		o[2] = hexd[*q >> 4];
+		o[3] = hexd[*q & 15];
+		o += 4;
+		p = q + 1;
+	}
+}
+
+/* Fibonacci hashing: the top bits of the product depend on every key bit. */
+static inline size_t
+vmid_slot(const struct nks_verdict *vd)
+{
+	uint64_t k = (uint64_t)(uintptr_t)vd->vd_ifname + (uint64_t)(uintptr_t)vd->vd_kext * 3 +
+	             (uint64_t)(uintptr_t)vd->vd_filter * 5 + ((uint64_t)vd->vd_hook << 8) +
+	             vd->vd_dir;
+
+	return (size_t)((k * 0x9e3779b97f4a7c15ULL) >> (64 - NKR_VMID_BITS));
+}
+
+/* Copy a name into m_raw at *off (NULL: nothing); 0, or -1 if it does not fit. */
+static int
+vmid_raw(struct nkr_vmid *m, size_t *off, const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
 		return 0;
-	o = cpy(o, ctx);
-	*o++ = ' ';
-	o = cpy(o, dir_word(vd->vd_dir));
+	n = strlen(s) + 1;
+	if (n > NKR_VMID_RAW - *off)
+		return -1;
+	memcpy(m->m_raw + *off, s, n);
+	*off += n;
+	return 0;
+}
+
+/*
+ * The cached middle of vd's line ("in en0 ipf_input com.example.fw flt "),
+ * or NULL if its names are too long to be cached.  An open-addressing table:
+ * an entry, once used, keeps its key (the pointers) and is refilled in place
+ * when the bytes behind them changed; the table is emptied when it is 3/4
+ * full (kexts that come and go leave keys that will not come back).
+ */
+static const struct nkr_vmid *
+vmid_get(struct nkr_vlog *l, const struct nks_verdict *vd, const char *hook)
+{
+	size_t i = vmid_slot(vd);
+	struct nkr_vmid *m;
+	char t[4 * NKR_VMID_RAW + 64], *o;
+	size_t off = 0;
+
+	for (;; i = (i + 1) % NKR_VMID_N) {
+		m = &l->l_mid[i];
+		if (!m->m_used)
+			break;
+		if (m->m_if != vd->vd_ifname || m->m_kext != vd->vd_kext ||
+		    m->m_filter != vd->vd_filter || m->m_hook != vd->vd_hook ||
+		    m->m_dir != vd->vd_dir)
+			continue;
+		/* The pointers match: do the bytes they point to now? */
+		if (m->m_len != 0 && (m->m_if == NULL || strcmp(m->m_raw, m->m_if) == 0) &&
+		    (m->m_kext == NULL || strcmp(m->m_raw + m->m_kext_off, m->m_kext) == 0) &&
+		    (m->m_filter == NULL || strcmp(m->m_raw + m->m_filter_off, m->m_filter) == 0))
+			return m;
+		break;
+	}
+	if (!m->m_used) {
+		if (l->l_nmid >= NKR_VMID_N * 3 / 4) {
+			memset(l->l_mid, 0, sizeof(l->l_mid));
+			l->l_nmid = 0;
+			m = &l->l_mid[vmid_slot(vd)];
+		}
+		l->l_nmid++;
+		m->m_used = 1;
+		m->m_if = vd->vd_ifname;
+		m->m_kext = vd->vd_kext;
+		m->m_filter = vd->vd_filter;
+		m->m_hook = vd->vd_hook;
+		m->m_dir = vd->vd_dir;
+	}
+	m->m_len = 0;
+	if (strlen(hook) > 32 || vmid_raw(m, &off, vd->vd_ifname) != 0)
+		return NULL;
+	m->m_kext_off = (uint16_t)off;
+	if (vmid_raw(m, &off, vd->vd_kext) != 0)
+		return NULL;
+	m->m_filter_off = (uint16_t)off;
+	if (vmid_raw(m, &off, vd->vd_filter) != 0)
+		return NULL;
+	o = cpy(t, dir_word(vd->vd_dir));
 	*o++ = ' ';
 	o = fld(o, vd->vd_ifname);
 	*o++ = ' ';
@@ -561,30 +697,188 @@ vlog_verdict_fast(FILE *f, const char *ctx, const char *hook, const struct nks_v
 	*o++ = ' ';
 	o = fld(o, vd->vd_filter);
 	*o++ = ' ';
-	o = cpy(o, vc->vc_word);
-	o = cpy(o, " len=");
-	o = put_dec(o, vd->vd_len);
-	o = cpy(o, " hash=");
-	for (k = 15; k >= 0; k--, h >>= 4)
-		o[k] = hexd[h & 15];
-	o += 16;
-	for (i = 0; i < sizeof(vd_flags) / sizeof(vd_flags[0]); i++) {
-		if (vd->vd_flags & vd_flags[i].flag) {
-			*o++ = ' ';
-			o = cpy(o, vd_flags[i].word);
+	if ((size_t)(o - t) > NKR_VMID_TEXT)
+		return NULL;
+	memcpy(m->m_text, t, (size_t)(o - t));
+	m->m_len = (uint16_t)(o - t);
+	return m;
+}
+
+/* The text verdict line. */
+static void
+vlog_text(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
+          const struct nkr_vclass *vc, const char *hook)
+{
+	const struct nkr_vmid *m = vmid_get(l, vd, hook);
+	size_t cl = strlen(ctx), wl, n, i;
+	const char *rest = vc->vc_rest;
+	char *o;
+
+	/* ctx and the middle; ctx is "#N", "start", ... unless a test says otherwise */
+	if (cl + 1 + NKR_VMID_TEXT <= NKR_VLOG_BUF && m != NULL) {
+		o = vl_room(l, cl + 1 + NKR_VMID_TEXT);
+		memcpy(o, ctx, cl);
+		o[cl] = ' ';
+		memcpy(o + cl + 1, m->m_text, m->m_len);
+		l->l_n += cl + 1 + m->m_len;
+	} else {
+		vl_put(l, ctx, cl);
+		vl_put(l, " ", 1);
+		vl_str(l, dir_word(vd->vd_dir));
+		vl_put(l, " ", 1);
+		vl_field(l, vd->vd_ifname);
+		vl_put(l, " ", 1);
+		vl_str(l, hook);
+		vl_put(l, " ", 1);
+		vl_field(l, vd->vd_kext);
+		vl_put(l, " ", 1);
+		vl_field(l, vd->vd_filter);
+		vl_put(l, " ", 1);
+	}
+	/* verdict, len, hash, flags, and the newline if no detail follows */
+	wl = vc->vc_kind == NKR_V_PASS || vc->vc_kind == NKR_V_KEPT ? 4
+	     : vc->vc_kind == NKR_V_OK                              ? 2
+	                                                            : strlen(vc->vc_word);
+	o = vl_room(l, sizeof(vc->vc_word) + 64);
+	memcpy(o, vc->vc_word, wl);
+	o += wl;
+	memcpy(o, " len=", 5);
+	o = put_u32(o + 5, vd->vd_len);
+	memcpy(o, " hash=", 6);
+	o = put_hex64(o + 6, vd->vd_hash);
+	if (vd->vd_flags & (NKS_VD_INJECTED | NKS_VD_REPLACED | NKS_VD_TRUNCATED)) {
+		for (i = 0; i < sizeof(vd_flags) / sizeof(vd_flags[0]); i++) {
+			if (vd->vd_flags & vd_flags[i].flag) {
+				*o++ = ' ';
+				o = cpy(o, vd_flags[i].word);
+			}
 		}
 	}
-	if (vc->vc_rest != NULL && vc->vc_rest[0] != '\0') {
-		*o++ = ' ';
-		o = esc(o, vc->vc_rest, text_plain);
+	if (rest == NULL || rest[0] == '\0') {
+		*o++ = '\n';
+		l->l_n = (size_t)(o - l->l_buf);
+		return;
 	}
-	*o++ = '\n';
-	/* nke-replay is single-threaded: no stdio lock per line. */
-#if defined(__GLIBC__)
-	fwrite_unlocked(b, 1, (size_t)(o - b), f);
-#else
-	fwrite(b, 1, (size_t)(o - b), f);
-#endif
+	*o++ = ' ';
+	l->l_n = (size_t)(o - l->l_buf);
+	/* the detail: put_text(), a word at a time */
+	n = strlen(rest);
+	if (n <= (NKR_VLOG_BUF - 1) / 4) {
+		o = vl_room(l, 4 * n + 1);
+		o = esc_text(o, rest, n);
+		*o++ = '\n';
+		l->l_n = (size_t)(o - l->l_buf);
+		return;
+	}
+	vl_escaped(l, rest, text_plain);
+	vl_put(l, "\n", 1);
+}
+
+static inline char *
+put_i32(char *p, int32_t v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		return put_u32(p, 0u - (uint32_t)v);
+	}
+	return put_u32(p, (uint32_t)v);
+}
+
+/* put_json() to o (room for 6 bytes per byte of s, and 2); returns the end. */
+static char *
+js(char *o, const char *s)
+{
+	const unsigned char *p;
+
+	if (s == NULL) {
+		memcpy(o, "null", 4);
+		return o + 4;
+	}
+	*o++ = '"';
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (json_plain[*p]) {
+			*o++ = (char)*p;
+		} else if (*p == '"' || *p == '\\') {
+			o[0] = '\\';
+			o[1] = (char)*p;
+			o += 2;
+		} else {
+			memcpy(o, "\\u00", 4);
+			o[4] = hexd[*p >> 4];
+			o[5] = hexd[*p & 15];
+			o += 6;
+		}
+	}
+	*o++ = '"';
+	return o;
+}
+
+static inline size_t
+slen(const char *s)
+{
+	return s != NULL ? strlen(s) : 0;
+}
+
+/* A constant string to o; returns the end. */
+#define LIT(o, s) (memcpy((o), (s), sizeof(s) - 1), (o) + sizeof(s) - 1)
+
+/*
+ * The JSON Lines verdict line into the buffer, as the stdio path below
+ * writes it; 0 if it may not fit (a name or detail of thousands of bytes).
+ */
+static int
+vlog_jsonl(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
+           const struct nkr_vclass *vc, const char *hook)
+{
+	const char *reason = vc->vc_reason[0] != '\0' ? vc->vc_reason : NULL;
+	size_t need = 400 + 6 * (slen(ctx) + slen(vd->vd_ifname) + slen(hook) + slen(vd->vd_kext) +
+	                         slen(vd->vd_filter) + slen(reason) + slen(vc->vc_rest));
+	size_t i;
+	int first;
+	char *o;
+
+	if (need > NKR_VLOG_BUF)
+		return 0;
+	o = vl_room(l, need);
+	o = LIT(o, "{\"type\":\"verdict\",\"ctx\":");
+	o = js(o, ctx);
+	o = LIT(o, ",\"index\":");
+	o = put_u64(o, vd->vd_index);
+	o = LIT(o, ",\"dir\":");
+	o = js(o, vd->vd_dir == 0 ? NULL : dir_word(vd->vd_dir));
+	o = LIT(o, ",\"if\":");
+	o = js(o, vd->vd_ifname);
+	o = LIT(o, ",\"hook\":");
+	o = js(o, hook);
+	o = LIT(o, ",\"kext\":");
+	o = js(o, vd->vd_kext);
+	o = LIT(o, ",\"filter\":");
+	o = js(o, vd->vd_filter);
+	o = LIT(o, ",\"verdict\":");
+	o = js(o, kind_word(vc->vc_kind));
+	o = LIT(o, ",\"reason\":");
+	o = js(o, reason);
+	o = LIT(o, ",\"result\":");
+	o = put_i32(o, vd->vd_result);
+	o = LIT(o, ",\"len\":");
+	o = put_u32(o, vd->vd_len);
+	o = LIT(o, ",\"hash\":\"");
+	o = put_hex64(o, vd->vd_hash);
+	o = LIT(o, "\",\"flags\":[");
+	for (i = 0, first = 1; i < sizeof(vd_flags) / sizeof(vd_flags[0]); i++) {
+		if ((vd->vd_flags & vd_flags[i].flag) == 0)
+			continue;
+		if (!first)
+			*o++ = ',';
+		*o++ = '"';
+		o = cpy(o, vd_flags[i].word);
+		*o++ = '"';
+		first = 0;
+	}
+	o = LIT(o, "],\"detail\":");
+	o = js(o, vc->vc_rest);
+	o = LIT(o, "}\n");
+	l->l_n = (size_t)(o - l->l_buf);
 	return 1;
 }
 
@@ -598,77 +892,41 @@ nkr_vlog_verdict(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *
 	size_t i;
 	int first;
 
-	if (l->l_format == NKR_LOG_JSONL) {
-		fputs("{\"type\":\"verdict\",\"ctx\":", f);
-		put_json(f, ctx);
-		fprintf(f, ",\"index\":%" PRIu64 ",\"dir\":", vd->vd_index);
-		put_json(f, vd->vd_dir == 0 ? NULL : dir_word(vd->vd_dir));
-		fputs(",\"if\":", f);
-		put_json(f, vd->vd_ifname);
-		fputs(",\"hook\":", f);
-		put_json(f, hook);
-		fputs(",\"kext\":", f);
-		put_json(f, vd->vd_kext);
-		fputs(",\"filter\":", f);
-		put_json(f, vd->vd_filter);
-		fputs(",\"verdict\":", f);
-		put_json(f, kind_word(vc->vc_kind));
-		fputs(",\"reason\":", f);
-		put_json(f, vc->vc_reason[0] != '\0' ? vc->vc_reason : NULL);
-		fprintf(f,
-		        ",\"result\":%" PRId32 ",\"len\":%" PRIu32 ",\"hash\":\"%016" PRIx64 "\"",
-		        vd->vd_result, vd->vd_len, vd->vd_hash);
-		fputs(",\"flags\":[", f);
-		for (i = 0, first = 1; i < sizeof(vd_flags) / sizeof(vd_flags[0]); i++) {
-			if ((vd->vd_flags & vd_flags[i].flag) == 0)
-				continue;
-			fprintf(f, "%s\"%s\"", first ? "" : ",", vd_flags[i].word);
-			first = 0;
-		}
-		fputs("],\"detail\":", f);
-		put_json(f, vc->vc_rest);
-		fputs("}\n", f);
+	if (l->l_format != NKR_LOG_JSONL) {
+		vlog_text(l, ctx, vd, vc, hook);
 		return;
 	}
-	plain_init();
-	if (vlog_verdict_fast(f, ctx, hook, vd, vc))
+	if (vlog_jsonl(l, ctx, vd, vc, hook))
 		return;
-	{
-		struct lb lb;
-
-		lb.l_f = f;
-		lb.l_n = 0;
-		lb_str(&lb, ctx);
-		lb_c(&lb, ' ');
-		lb_str(&lb, dir_word(vd->vd_dir));
-		lb_c(&lb, ' ');
-		lb_field(&lb, vd->vd_ifname);
-		lb_c(&lb, ' ');
-		lb_str(&lb, hook);
-		lb_c(&lb, ' ');
-		lb_field(&lb, vd->vd_kext);
-		lb_c(&lb, ' ');
-		lb_field(&lb, vd->vd_filter);
-		lb_c(&lb, ' ');
-		lb_str(&lb, vc->vc_word);
-		lb_put(&lb, " len=", 5);
-		lb_dec(&lb, vd->vd_len);
-		lb_put(&lb, " hash=", 6);
-		lb_hex64(&lb, vd->vd_hash);
-		for (i = 0; i < sizeof(vd_flags) / sizeof(vd_flags[0]); i++) {
-			if (vd->vd_flags & vd_flags[i].flag) {
-				lb_c(&lb, ' ');
-				lb_str(&lb, vd_flags[i].word);
-			}
-		}
-		if (vc->vc_rest != NULL && vc->vc_rest[0] != '\0') {
-			lb_c(&lb, ' ');
-			/* put_text(): the space is plain too */
-			lb_escaped(&lb, vc->vc_rest, text_plain);
-		}
-		lb_c(&lb, '\n');
-		lb_flush(&lb);
+	nkr_vlog_flush(l);
+	fputs("{\"type\":\"verdict\",\"ctx\":", f);
+	put_json(f, ctx);
+	fprintf(f, ",\"index\":%" PRIu64 ",\"dir\":", vd->vd_index);
+	put_json(f, vd->vd_dir == 0 ? NULL : dir_word(vd->vd_dir));
+	fputs(",\"if\":", f);
+	put_json(f, vd->vd_ifname);
+	fputs(",\"hook\":", f);
+	put_json(f, hook);
+	fputs(",\"kext\":", f);
+	put_json(f, vd->vd_kext);
+	fputs(",\"filter\":", f);
+	put_json(f, vd->vd_filter);
+	fputs(",\"verdict\":", f);
+	put_json(f, kind_word(vc->vc_kind));
+	fputs(",\"reason\":", f);
+	put_json(f, vc->vc_reason[0] != '\0' ? vc->vc_reason : NULL);
+	fprintf(f, ",\"result\":%" PRId32 ",\"len\":%" PRIu32 ",\"hash\":\"%016" PRIx64 "\"",
+	        vd->vd_result, vd->vd_len, vd->vd_hash);
+	fputs(",\"flags\":[", f);
+	for (i = 0, first = 1; i < sizeof(vd_flags) / sizeof(vd_flags[0]); i++) {
+		if ((vd->vd_flags & vd_flags[i].flag) == 0)
+			continue;
+		fprintf(f, "%s\"%s\"", first ? "" : ",", vd_flags[i].word);
+		first = 0;
 	}
+	fputs("],\"detail\":", f);
+	put_json(f, vc->vc_rest);
+	fputs("}\n", f);
 }
 
 void
@@ -678,6 +936,7 @@ nkr_vlog_check(struct nkr_vlog *l, const char *ctx, uint64_t index, const char *
 	FILE *f = l->l_f;
 	char clean[1024];
 
+	nkr_vlog_flush(l);
 	nkr_scrub_pointers(message, clean, sizeof(clean));
 	if (l->l_format == NKR_LOG_JSONL) {
 		fprintf(f, "{\"type\":\"%s\",\"ctx\":", kind);
@@ -701,6 +960,8 @@ nkr_vlog_kext(struct nkr_vlog *l, const char *ctx, const char *bundle, const cha
               uint32_t tag, const char *version, int has_result, int32_t result)
 {
 	FILE *f = l->l_f;
+
+	nkr_vlog_flush(l);
 
 	if (l->l_format == NKR_LOG_JSONL) {
 		fputs("{\"type\":\"kext\",\"ctx\":", f);
@@ -749,6 +1010,7 @@ nkr_vlog_panic(struct nkr_vlog *l, const char *ctx, uint64_t index, const char *
 	FILE *f = l->l_f;
 	char clean[1024];
 
+	nkr_vlog_flush(l);
 	nkr_scrub_pointers(message, clean, sizeof(clean));
 	if (l->l_format == NKR_LOG_JSONL) {
 		fputs("{\"type\":\"panic\",\"ctx\":", f);

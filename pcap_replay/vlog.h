@@ -43,7 +43,14 @@ const char *nkr_ctx_str(const struct nkr_ctx *c, uint64_t index, char *buf, size
 /* "ipf_input", "stack", ...; "hook<N>" for an unknown value (buf >= 16). */
 const char *nkr_hook_name(uint32_t hook, char *buf, size_t size);
 /* Does the hook carry a packet (pass/kept/drop) rather than a return value? */
-int nkr_hook_is_packet(uint32_t hook);
+static inline int
+nkr_hook_is_packet(uint32_t hook)
+{
+	return hook < 32 && ((1u << NKS_HOOK_IFF_INPUT | 1u << NKS_HOOK_IFF_OUTPUT |
+	                      1u << NKS_HOOK_IPF_INPUT | 1u << NKS_HOOK_IPF_OUTPUT |
+	                      1u << NKS_HOOK_SF_DATA_IN | 1u << NKS_HOOK_SF_DATA_OUT) >>
+	                     hook) & 1u;
+}
 
 /* How a verdict is counted and written. */
 enum nkr_vkind {
@@ -77,10 +84,48 @@ const char *nkr_kext_result(int32_t v, char *buf, size_t size);
 
 /* --- The verdict log --------------------------------------------------- */
 
+/*
+ * A cached middle of text verdict lines, "<dir> <if> <hook> <kext> <filter> "
+ * escaped, for one (dir, hook, interface, kext, filter) (vlog.c).  The names
+ * are keyed by pointer and checked against a copy of their bytes on every
+ * use: a pointer may come back with other contents (the strings of a
+ * verdict are valid during the call only).
+ */
+#define NKR_VMID_RAW  128
+#define NKR_VMID_TEXT 240
+#define NKR_VMID_BITS 6
+#define NKR_VMID_N    (1u << NKR_VMID_BITS)
+
+struct nkr_vmid {
+	const char *m_if, *m_kext, *m_filter; /* the key; NULL is a key too */
+	uint32_t m_hook, m_dir;
+	uint16_t m_kext_off, m_filter_off; /* of their copies in m_raw */
+	uint16_t m_used;                   /* the key is set */
+	uint16_t m_len;                    /* of m_text; 0: no text (names too long) */
+	char m_raw[NKR_VMID_RAW];          /* if NUL kext NUL filter NUL (those not NULL) */
+	char m_text[NKR_VMID_TEXT];
+};
+
+/*
+ * The log.  Text verdict lines are written into l_buf, which goes to l_f
+ * when full, before anything else is written to l_f, and by
+ * nkr_vlog_flush(): call it before l_f is flushed or closed.
+ */
+#define NKR_VLOG_BUF (1u << 16)
+
 struct nkr_vlog {
 	FILE *l_f;
 	enum nkr_log_format l_format;
+	size_t l_n;    /* bytes in l_buf */
+	size_t l_nmid; /* entries of l_mid used */
+	struct nkr_vmid l_mid[NKR_VMID_N];
+	char l_buf[NKR_VLOG_BUF];
 };
+
+/* Set up l to write to f (l may be uninitialised). */
+void nkr_vlog_init(struct nkr_vlog *l, FILE *f, enum nkr_log_format format);
+/* Hand what is buffered to l_f (fwrite; no fflush). */
+void nkr_vlog_flush(struct nkr_vlog *l);
 
 void nkr_vlog_verdict(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
                       const struct nkr_vclass *vc);

@@ -162,24 +162,47 @@ NKS_verdict_mode(nks_u32 mode)
 	nke__vd_mode = mode & NKS_VDM_BRIEF;
 }
 
+/* Decimal digits of v at p (no NUL): counted first, then written two at a time. */
 char *
 nke__put_int(char *p, int64_t v)
 {
-	char t[20];
-	unsigned n = 0;
-	u_int64_t u = (u_int64_t)v;
+	static const char put_int_d2[201] =
+	    "00010203040506070809101112131415161718192021222324"
+	    "25262728293031323334353637383940414243444546474849"
+	    "50515253545556575859606162636465666768697071727374"
+	    "75767778798081828384858687888990919293949596979899";
+	u_int64_t u = (u_int64_t)v, t;
+	char *e;
+	unsigned n;
 
 	if (v < 0) {
 		*p++ = '-';
 		u = 0 - u;
 	}
-	do {
-		t[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	while (n > 0)
-		*p++ = t[--n];
-	return p;
+	if (u < 100)
+		n = u < 10 ? 1 : 2;
+	else if (u < 10000)
+		n = u < 1000 ? 3 : 4;
+	else
+		for (n = 5, t = u / 100000; t != 0; t /= 10)
+			n++;
+	e = p + n;
+	p = e;
+	while (u >= 100) {
+		unsigned r = (unsigned)(u % 100);
+
+		u /= 100;
+		p -= 2;
+		p[0] = put_int_d2[2 * r];
+		p[1] = put_int_d2[2 * r + 1];
+	}
+	if (u >= 10) {
+		p[-2] = put_int_d2[2 * u];
+		p[-1] = put_int_d2[2 * u + 1];
+	} else {
+		p[-1] = (char)('0' + u);
+	}
+	return e;
 }
 
 /* What a verdict reports of m: its length from moff (0: nothing left). */
