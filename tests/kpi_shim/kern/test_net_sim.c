@@ -502,8 +502,85 @@ test_ip_header_aligned_at_ipf(void)
 	KT_ASSERT_EQ(ipf_remove(ref), 0);
 }
 
+/* --- Small frames arrive in a plain mbuf, larger ones in a cluster ------------ */
+
+static int seen_ext[2][2]; /* [inbound][large] = MBUF_EXT seen at ipf */
+static int seen_calls;
+static int seen_room_ok;
+
+static void
+note_storage(mbuf_t m, int inbound)
+{
+	int large = mbuf_pkthdr_len(m) > 200;
+
+	seen_calls++;
+	seen_ext[inbound][large] = (mbuf_flags(m) & MBUF_EXT) != 0;
+	/* The whole packet is in the first mbuf, as contiguous promises. */
+	if (mbuf_len(m) == mbuf_pkthdr_len(m) && mbuf_next(m) == NULL &&
+	    (inbound || mbuf_leadingspace(m) >= 16 + 14))
+		seen_room_ok++;
+}
+
+static errno_t
+storage_in(void *cookie, mbuf_t *data, int off, u_int8_t proto)
+{
+	(void)cookie;
+	(void)off;
+	(void)proto;
+	note_storage(*data, 1);
+	return 0;
+}
+
+static errno_t
+storage_out(void *cookie, mbuf_t *data, ipf_pktopts_t opts)
+{
+	(void)cookie;
+	(void)opts;
+	note_storage(*data, 0);
+	return 0;
+}
+
+static void
+test_small_frames_in_plain_mbufs(void)
+{
+	u_int32_t idx = pt_attach_en("en0", 0, 0);
+	static u_int8_t big[1000];
+	struct ipf_filter f;
+	ipfilter_t ref;
+	struct pt_pkt p;
+	unsigned dir, large;
+
+	memset(&f, 0, sizeof(f));
+	f.name = "storage";
+	f.ipf_input = storage_in;
+	f.ipf_output = storage_out;
+	KT_ASSERT_EQ(ipf_addv4(&f, &ref), 0);
+	for (large = 0; large <= 1; large++) {
+		for (dir = 0; dir <= 1; dir++) {
+			const void *pl = large ? (const void *)big : (const void *)"x";
+			u_int32_t n = large ? sizeof(big) : 1;
+
+			pt_eth(&p, (int)dir, 0x0800, 0, NULL);
+			if (dir)
+				pt_ip4(&p, pt_ip_peer, pt_ip_host, 17, 1, 0, 0, pl, n);
+			else
+				pt_ip4(&p, pt_ip_host, pt_ip_peer, 17, 1, 0, 0, pl, n);
+			pt_feed(idx, dir ? NKS_DIR_IN : NKS_DIR_OUT, &p);
+		}
+	}
+	KT_ASSERT_EQ(seen_calls, 4);
+	KT_ASSERT_EQ(seen_room_ok, 4);
+	/* A 43-byte frame fits MHLEN: a packet-header mbuf of its own, both
+	   ways; a 1042-byte one is in a cluster. */
+	KT_ASSERT_EQ(seen_ext[1][0], 0);
+	KT_ASSERT_EQ(seen_ext[0][0], 0);
+	KT_ASSERT_EQ(seen_ext[1][1], 1);
+	KT_ASSERT_EQ(seen_ext[0][1], 1);
+	KT_ASSERT_EQ(ipf_remove(ref), 0);
+}
+
 NKT_CASES(NKT_CASE(test_verdict_fields_and_kext), NKT_CASE(test_verdict_modified_and_brief),
           NKT_CASE(test_netstats_and_frame_checks), NKT_CASE(test_kev),
           NKT_CASE(test_proto_input_inject), NKT_CASE(test_captured_v6_output_state),
           NKT_CASE(test_output_runs_as_the_sending_process),
-          NKT_CASE(test_ip_header_aligned_at_ipf));
+          NKT_CASE(test_ip_header_aligned_at_ipf), NKT_CASE(test_small_frames_in_plain_mbufs));
