@@ -36,14 +36,14 @@
 #define NBR_SIZE 1024
 
 static struct nbr {
-	u_int32_t n_ifindex; /* 0: empty */
-	u_int8_t n_family;
-	u_int8_t n_addr[16];
-	u_int8_t n_mac[6];
+	/* Compared as words: (ifindex << 8 | family), the address zero-padded, the MAC. */
+	u_int64_t n_key; /* 0: empty */
+	u_int64_t n_addr[2];
+	u_int64_t n_mac; /* its six bytes first in memory, then zeros */
 } nbr_tab[NBR_SIZE];
 
 /* A word at a time: every frame looks its addresses up. */
-static u_int32_t
+static inline u_int32_t
 nbr_slot(u_int32_t ifindex, const u_int8_t *a, u_int32_t alen)
 {
 	u_int64_t h = 0x9e3779b97f4a7c15ULL ^ ifindex, w;
@@ -59,36 +59,53 @@ nbr_slot(u_int32_t ifindex, const u_int8_t *a, u_int32_t alen)
 	return (u_int32_t)(h >> 32) % NBR_SIZE;
 }
 
-static void
+/* An address as the table keeps it (IPv4: four bytes, the rest zero). */
+static inline void
+nbr_addr(u_int8_t family, const u_int8_t *a, u_int64_t w[2])
+{
+	if (family == 4) {
+		u_int32_t x;
+
+		memcpy(&x, a, 4);
+		w[0] = 0;
+		memcpy(&w[0], &x, 4);
+		w[1] = 0;
+	} else {
+		memcpy(&w[0], a, 8);
+		memcpy(&w[1], a + 8, 8);
+	}
+}
+
+static inline void
 nbr_set(u_int32_t ifindex, u_int8_t family, const u_int8_t *a, const u_int8_t *mac)
 {
-	u_int32_t alen = family == 4 ? 4 : 16;
-	struct nbr *n = &nbr_tab[nbr_slot(ifindex, a, alen)];
+	struct nbr *n = &nbr_tab[nbr_slot(ifindex, a, family == 4 ? 4 : 16)];
+	u_int64_t key = (u_int64_t)ifindex << 8 | family, w[2], mw = 0;
 
 	if (mac[0] & 1)
 		return; /* never learn a group address as a neighbour */
+	nbr_addr(family, a, w);
+	memcpy(&mw, mac, 6);
 	/* Usually known already (a frame a packet): no store then. */
-	if (n->n_ifindex == ifindex && n->n_family == family &&
-	    __builtin_memcmp(n->n_mac, mac, 6) == 0 &&
-	    (family == 4 ? __builtin_memcmp(n->n_addr, a, 4)
-	                 : __builtin_memcmp(n->n_addr, a, 16)) == 0)
+	if (n->n_key == key && n->n_mac == mw && n->n_addr[0] == w[0] && n->n_addr[1] == w[1])
 		return;
-	n->n_ifindex = ifindex;
-	n->n_family = family;
-	memset(n->n_addr, 0, sizeof(n->n_addr));
-	memcpy(n->n_addr, a, alen);
-	memcpy(n->n_mac, mac, 6);
+	n->n_key = key;
+	n->n_addr[0] = w[0];
+	n->n_addr[1] = w[1];
+	n->n_mac = mw;
 }
 
 static const u_int8_t *
 nbr_get(u_int32_t ifindex, u_int8_t family, const u_int8_t *a)
 {
-	u_int32_t alen = family == 4 ? 4 : 16;
-	struct nbr *n = &nbr_tab[nbr_slot(ifindex, a, alen)];
+	struct nbr *n = &nbr_tab[nbr_slot(ifindex, a, family == 4 ? 4 : 16)];
+	u_int64_t w[2];
 
-	if (n->n_ifindex != ifindex || n->n_family != family || memcmp(n->n_addr, a, alen) != 0)
+	nbr_addr(family, a, w);
+	if (n->n_key != ((u_int64_t)ifindex << 8 | family) || n->n_addr[0] != w[0] ||
+	    n->n_addr[1] != w[1])
 		return NULL;
-	return n->n_mac;
+	return (const u_int8_t *)&n->n_mac;
 }
 
 void

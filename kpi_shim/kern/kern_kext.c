@@ -48,52 +48,28 @@ struct kext_ent {
 };
 
 static struct kext_ent kext_reg[KEXT_REG_MAX];
-static unsigned kext_nreg;
-/* Load tag of the kext whose code runs now; 0 is the kernel. */
-static uint32_t kext_cur;
+/* Load tags handed out (1..nke__kext_nreg) and the current one (nke_kern.h). */
+uint32_t nke__kext_nreg;
+uint32_t nke__kext_cur;
 
 void
 nke__kext_reset(void)
 {
 	memset(kext_reg, 0, sizeof(kext_reg));
-	kext_nreg = 0;
-	kext_cur = 0;
+	nke__kext_nreg = 0;
+	nke__kext_cur = 0;
 }
 
 static struct kext_ent *
 kext_lookup(uint32_t id)
 {
 	/* Load tags are handed out densely from 1. */
-	if (id == 0 || id > kext_nreg)
+	if (id == 0 || id > nke__kext_nreg)
 		return NULL;
 	return &kext_reg[id - 1];
 }
 
-/*
- * Make `id` the kext whose code runs now (an unknown id means the kernel);
- * returns the previous one.  Called around every call into a kext, so it
- * only stores a number.
- */
-static uint32_t
-kext_make_current(uint32_t id)
-{
-	uint32_t prev = kext_cur;
-
-	kext_cur = kext_lookup(id) != NULL ? id : 0;
-	return prev;
-}
-
-uint32_t
-nke__kext_switch(uint32_t id)
-{
-	return kext_make_current(id);
-}
-
-uint32_t
-nke__kext_current_id(void)
-{
-	return kext_cur;
-}
+/* nke__kext_switch and nke__kext_current_id are inline (nke_kern.h). */
 
 int
 nke__kext_stopped(uint32_t id)
@@ -167,16 +143,16 @@ NKS_kext_start(void *kmod_info, nks_u32 *kext_id, nks_i32 *result)
 		*result = 0;
 	if (!kext_valid(ki))
 		return EINVAL;
-	for (i = 0; i < kext_nreg; i++)
+	for (i = 0; i < nke__kext_nreg; i++)
 		if (kext_reg[i].ke_state == KS_STARTED &&
 		    strcmp(kext_reg[i].ke_name, ki->name) == 0)
 			return EEXIST;
-	if (kext_nreg == KEXT_REG_MAX)
+	if (nke__kext_nreg == KEXT_REG_MAX)
 		return ENOMEM;
 
-	k = &kext_reg[kext_nreg++];
+	k = &kext_reg[nke__kext_nreg++];
 	memset(k, 0, sizeof(*k));
-	k->ke_id = kext_nreg;
+	k->ke_id = nke__kext_nreg;
 	k->ke_ki = ki;
 	strlcpy(k->ke_name, ki->name, sizeof(k->ke_name));
 	strlcpy(k->ke_version, ki->version, sizeof(k->ke_version));
@@ -186,14 +162,14 @@ NKS_kext_start(void *kmod_info, nks_u32 *kext_id, nks_i32 *result)
 	ki->reference_list = NULL;
 	k->ke_state = KS_STARTING;
 
-	prev = kext_make_current(k->ke_id);
+	prev = nke__kext_switch(k->ke_id);
 	nke__chk_forget();
 	nke__chk_enter(0, k->ke_id, NULL, "start routine");
 	kr = ki->start(ki, NULL);
 	kext_check_locks(k, "start");
 	nke__chk_leave();
 	nke__chk_forget();
-	(void)kext_make_current(prev);
+	(void)nke__kext_switch(prev);
 
 	if (kr != KERN_SUCCESS) {
 		k->ke_state = KS_FAILED;
@@ -233,14 +209,14 @@ NKS_kext_stop(nks_u32 kext_id, nks_i32 *result)
 		return 0;
 	}
 
-	prev = kext_make_current(k->ke_id);
+	prev = nke__kext_switch(k->ke_id);
 	nke__chk_forget();
 	nke__chk_enter(0, k->ke_id, NULL, "stop routine");
 	kr = k->ke_ki->stop(k->ke_ki, NULL);
 	kext_check_locks(k, "stop");
 	nke__chk_leave();
 	nke__chk_forget();
-	(void)kext_make_current(prev);
+	(void)nke__kext_switch(prev);
 
 	if (kr != KERN_SUCCESS) {
 		if (result != NULL)
@@ -281,13 +257,13 @@ NKS_kext_version(nks_u32 kext_id)
 NKE_KPI OSKextLoadTag
 OSKextGetCurrentLoadTag(void)
 {
-	return kext_cur;
+	return nke__kext_cur;
 }
 
 NKE_KPI const char *
 OSKextGetCurrentIdentifier(void)
 {
-	struct kext_ent *k = kext_lookup(kext_cur);
+	struct kext_ent *k = kext_lookup(nke__kext_cur);
 
 	return k != NULL ? k->ke_name : kOSKextKernelIdentifier;
 }
@@ -295,7 +271,7 @@ OSKextGetCurrentIdentifier(void)
 NKE_KPI const char *
 OSKextGetCurrentVersionString(void)
 {
-	struct kext_ent *k = kext_lookup(kext_cur);
+	struct kext_ent *k = kext_lookup(nke__kext_cur);
 
 	return k != NULL ? k->ke_version : "0";
 }

@@ -478,6 +478,14 @@ void nke__emit_copy(struct __mbuf *copy, struct __ifnet *ifp, u_int32_t dir);
 
 /* NKH64 (nke_hash.h) of [off, off+len) of a chain. */
 u_int64_t nke__hash(struct __mbuf *m, u_int32_t off, u_int32_t len);
+/*
+ * h is the NKH64 of [off, off+len) of m: keep a copy of those bytes (up to
+ * NKE_HASH_NOTE_MAX) so nke__hash_memo() can tell them again without hashing.
+ */
+#define NKE_HASH_NOTE_MAX 65536u
+void nke__hash_note(struct __mbuf *m, u_int32_t off, u_int32_t len, u_int64_t h);
+/* nke__hash(), or the noted hash when the bytes are the noted ones (compared). */
+u_int64_t nke__hash_memo(struct __mbuf *m, u_int32_t off, u_int32_t len);
 /* Does [0, len) of the chain equal p? */
 int nke__chain_equal(struct __mbuf *m, const u_int8_t *p, u_int32_t len);
 /* Does [off, off+len) of the chain equal p (and is it there)? */

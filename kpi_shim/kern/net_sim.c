@@ -35,6 +35,18 @@ int nke__net_nest;
 static u_int8_t *emit_buf;
 static size_t emit_cap;
 
+/*
+ * The last content hashed where the next verdict is likely to show the same
+ * bytes (nke__hash_note): a private copy of them, their length and NKH64.
+ * NKH64 is a function of the bytes alone, so bytes found equal to the copy
+ * have that hash, whatever ran in between (a compare is a fraction of a
+ * hash).  Kexts cannot reach the copy.
+ */
+static u_int8_t *memo_buf;
+static size_t memo_cap;
+static u_int32_t memo_len; /* 0: nothing noted */
+static u_int64_t memo_hash;
+
 /* --- Hashes and chain helpers ------------------------------------------------ */
 
 u_int64_t
@@ -60,6 +72,48 @@ nke__hash(struct __mbuf *m, u_int32_t off, u_int32_t len)
 		off = 0;
 	}
 	return nkh_final(&s);
+}
+
+void
+nke__hash_note(struct __mbuf *m, u_int32_t off, u_int32_t len, u_int64_t h)
+{
+	u_int8_t *p;
+
+	memo_len = 0;
+	if (len == 0 || len > NKE_HASH_NOTE_MAX)
+		return;
+	if (len > memo_cap) {
+		size_t cap = len < 2048 ? 2048 : NKE_HASH_NOTE_MAX;
+
+		p = NKH_alloc(NKS_ALLOC_KERNEL, cap);
+		if (p == NULL)
+			return;
+		NKH_free(memo_buf, memo_cap);
+		memo_buf = p;
+		memo_cap = cap;
+	}
+	for (; m != NULL && off >= (u_int32_t)m->m_len; m = m->m_next)
+		off -= (u_int32_t)m->m_len;
+	for (p = memo_buf; m != NULL && (u_int32_t)(p - memo_buf) < len; m = m->m_next, off = 0) {
+		u_int32_t n = (u_int32_t)m->m_len - off, left = len - (u_int32_t)(p - memo_buf);
+
+		if (n > left)
+			n = left;
+		memcpy(p, m->m_data + off, n);
+		p += n;
+	}
+	if ((u_int32_t)(p - memo_buf) != len)
+		return;
+	memo_len = len;
+	memo_hash = h;
+}
+
+u_int64_t
+nke__hash_memo(struct __mbuf *m, u_int32_t off, u_int32_t len)
+{
+	if (len != 0 && len == memo_len && nke__range_equal(m, off, memo_buf, len))
+		return memo_hash;
+	return nke__hash(m, off, len);
 }
 
 /* Bytes the chain really holds (pkthdr.len may lie after a kext's edits). */
@@ -257,9 +311,18 @@ nke__verdict_t(struct nke_vtrack *vt, u_int32_t hook, u_int32_t dir, struct __if
 		if (NKE_PC(m)->pc_flags & NKE_PC_TRUNC)
 			vd.vd_flags |= NKS_VD_TRUNCATED;
 		vd.vd_len = vd_len_of(m, moff);
-		/* Brief: a hash only to compare with the previous callback's. */
-		if (vd.vd_len > 0 && (!brief || (vt != NULL && vt->vt_n > 0)))
+		/*
+		 * Brief: a hash only to compare with the previous callback's.  With
+		 * the log, iff_input's bytes are noted: ipf_input's verdict usually
+		 * shows the same ones (and sf_data_out the application's).
+		 */
+		if (vd.vd_len > 0 && !brief) {
+			vd.vd_hash = nke__hash_memo(m, moff, vd.vd_len);
+			if (hook == NKS_HOOK_IFF_INPUT)
+				nke__hash_note(m, moff, vd.vd_len, vd.vd_hash);
+		} else if (vd.vd_len > 0 && vt != NULL && vt->vt_n > 0) {
 			vd.vd_hash = nke__hash(m, moff, vd.vd_len);
+		}
 	}
 	if (orig != NULL && ref != orig)
 		vd.vd_flags |= NKS_VD_REPLACED;
@@ -1021,6 +1084,9 @@ nke__net_init(void)
 	nke__net_nest = 0;
 	emit_buf = NULL;
 	emit_cap = 0;
+	memo_buf = NULL;
+	memo_cap = 0;
+	memo_len = 0;
 	nke__vd_mode = 0;
 	nke__ifnet_init();
 	nke__kev_init();
@@ -1045,4 +1111,8 @@ nke__net_fini(void)
 	NKH_free(emit_buf, emit_cap);
 	emit_buf = NULL;
 	emit_cap = 0;
+	NKH_free(memo_buf, memo_cap);
+	memo_buf = NULL;
+	memo_cap = 0;
+	memo_len = 0;
 }

@@ -144,9 +144,27 @@ void nke__proc_reset_current(void);
  * OSKextGetCurrentLoadTag() & co. in step.  Never blocks.
  * nke__kext_reset: forget every kext (called by NKS_init).
  */
-uint32_t nke__kext_current_id(void);
+/* (Hidden: read in place, not through the GOT.) */
+extern uint32_t nke__kext_cur __attribute__((visibility("hidden")));  /* the kext running now */
+extern uint32_t nke__kext_nreg __attribute__((visibility("hidden"))); /* tags: 1..this */
+
+static inline uint32_t
+nke__kext_current_id(void)
+{
+	return nke__kext_cur;
+}
+
+/* Called around every call into a kext: only stores a number. */
+static inline uint32_t
+nke__kext_switch(uint32_t id)
+{
+	uint32_t prev = nke__kext_cur;
+
+	nke__kext_cur = id <= nke__kext_nreg ? id : 0; /* 0 is the kernel */
+	return prev;
+}
+
 const char *nke__kext_name_of(uint32_t id);
-uint32_t nke__kext_switch(uint32_t id);
 void nke__kext_reset(void);
 
 /*
