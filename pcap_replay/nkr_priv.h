@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <pcap/pcap.h>
 
@@ -178,6 +179,13 @@ struct nkr__local {
 	uint32_t lo_nflows, lo_totflows;
 };
 
+/* Local addresses of one kind by family, as nkr__is_local compares them. */
+struct nkr__ltab {
+	unsigned lt_n4, lt_n6;
+	uint32_t lt_a4[4 * NKR_MAX_LOCAL];	/* the 4 bytes as they are */
+	uint64_t lt_a6[4 * NKR_MAX_LOCAL][2];	/* the 16 bytes as they are */
+};
+
 /* One look-ahead window entry: a raw record kept in the arena. */
 struct nkr__went {
 	struct nkr__rec we_rec;	/* r_data is not kept: use we_off */
@@ -207,6 +215,7 @@ struct nkr_source {
 	struct nkr__local sr_locals[4 * NKR_MAX_LOCAL];
 	unsigned sr_nlocals;
 	unsigned sr_nopt_locals;	/* the first ones are --local */
+	struct nkr__ltab sr_ltab[2];	/* the same by family: --local, heuristic */
 	int sr_opt_family[2];		/* --local named an IPv4 / IPv6 address */
 	uint8_t sr_opt_macs[NKR_MAX_LOCAL][6];
 	unsigned sr_nopt_macs;
@@ -318,7 +327,35 @@ struct nkr__pkt {
 void nkr__parse(uint32_t iftype, uint32_t family, const uint8_t *d, uint32_t caplen,
     struct nkr__pkt *p);
 int nkr__addr_unicast(uint32_t family, const uint8_t *a);
-int nkr__is_local(const struct nkr_source *src, uint32_t family, const uint8_t *a, int opt);
+/* Add sr_locals[sr_nlocals++] (filled in) to sr_ltab. */
+void nkr__local_added(struct nkr_source *src);
+
+/* Whether a is a local address: one of --local (opt), or of the
+ * heuristic's (!opt). */
+static inline int
+nkr__is_local(const struct nkr_source *src, uint32_t family, const uint8_t *a, int opt)
+{
+	const struct nkr__ltab *t = &src->sr_ltab[opt ? 0 : 1];
+	unsigned i;
+
+	if (family == NKS_FAMILY_INET) {
+		uint32_t v;
+
+		memcpy(&v, a, 4);
+		for (i = 0; i < t->lt_n4; i++)
+			if (t->lt_a4[i] == v)
+				return 1;
+	} else {
+		uint64_t h, l;
+
+		memcpy(&h, a, 8);
+		memcpy(&l, a + 8, 8);
+		for (i = 0; i < t->lt_n6; i++)
+			if (t->lt_a6[i][0] == h && t->lt_a6[i][1] == l)
+				return 1;
+	}
+	return 0;
+}
 /* Window analysis: choose locals and MACs, decide every window frame's
    direction, detect offload, fill the interfaces' addresses. */
 int nkr__analyse(struct nkr_source *src);

@@ -522,8 +522,9 @@ parse_opts(struct nkr_source *src, const struct nkr_source_opts *o)
 		lo->lo_how = NKR_HOW_OPT;
 		lo->lo_srcif = -1;
 		src->sr_nlocals++;
+		src->sr_nopt_locals = src->sr_nlocals;
+		nkr__local_added(src);
 	}
-	src->sr_nopt_locals = src->sr_nlocals;
 	for (i = 0; i < o->so_nlocal_mac; i++) {
 		if (o->so_local_mac[i] == NULL ||
 		    parse_mac(o->so_local_mac[i], src->sr_opt_macs[src->sr_nopt_macs]) < 0)

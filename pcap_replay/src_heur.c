@@ -186,21 +186,16 @@ alen(uint32_t family)
 	return family == NKS_FAMILY_INET ? 4 : 16;
 }
 
-int
-nkr__is_local(const struct nkr_source *src, uint32_t family, const uint8_t *a, int opt)
+void
+nkr__local_added(struct nkr_source *src)
 {
-	unsigned i, lo = opt ? 0 : src->sr_nopt_locals,
-	            hi = opt ? src->sr_nopt_locals : src->sr_nlocals;
+	const struct nkr__local *lo = &src->sr_locals[src->sr_nlocals - 1];
+	struct nkr__ltab *t = &src->sr_ltab[src->sr_nlocals <= src->sr_nopt_locals ? 0 : 1];
 
-	/* Constant lengths: the compiler compares in place (once or twice a frame). */
-	for (i = lo; i < hi; i++) {
-		if (src->sr_locals[i].lo_family != family)
-			continue;
-		if (family == NKS_FAMILY_INET ? memcmp(src->sr_locals[i].lo_addr, a, 4) == 0
-		                              : memcmp(src->sr_locals[i].lo_addr, a, 16) == 0)
-			return 1;
-	}
-	return 0;
+	if (lo->lo_family == NKS_FAMILY_INET)
+		memcpy(&t->lt_a4[t->lt_n4++], lo->lo_addr, 4);
+	else
+		memcpy(t->lt_a6[t->lt_n6++], lo->lo_addr, 16);
 }
 
 static int
@@ -484,6 +479,7 @@ add_local(struct nkr_source *src, int sif, uint32_t family, const uint8_t *a, in
 	lo->lo_tie = tie;
 	lo->lo_nflows = n;
 	lo->lo_totflows = tot;
+	nkr__local_added(src);
 }
 
 static int

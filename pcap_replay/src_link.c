@@ -426,14 +426,16 @@ int
 nkr__decode(struct nkr_source *src, const struct nkr__rec *r, struct nkr__dec *d, int count)
 {
 	struct nkr__capif *ci = &src->sr_capifs[r->r_capif];
-
-	int sif = nkr__capif_srcif(src, ci);
+	int sif = ci->ci_srcif >= 0 ? ci->ci_srcif : nkr__capif_srcif(src, ci);
 
 	memset(d, 0, sizeof(*d));
 	d->d_pid = r->r_pid;
 	memcpy(d->d_comm, r->r_comm, sizeof(d->d_comm));
 	d->d_dir = r->r_dir;
 	d->d_rule = NKR_RULE_EPB;
+	/* Most frames: Ethernet, with its header. */
+	if (ci->ci_linktype == NKR_LT_ETHERNET && sif >= 0 && r->r_caplen >= 14)
+		return frame(d, sif, r->r_data, r->r_caplen, r->r_wirelen, 0, 0);
 	if (sif < 0 && ci->ci_linktype != NKR_LT_PKTAP)
 		SKIP("more than %u simulated interfaces", NKR_MAX_SRCIFS);
 	return decode_lt(src, ci, ci->ci_linktype, r->r_data, r->r_caplen, r->r_wirelen, sif, 0, d,
