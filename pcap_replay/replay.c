@@ -171,6 +171,7 @@ struct run {
 
 	/* --ctl clients and --proc rules. */
 	struct nkr_ctlset *ctl;
+	int ctl_on;     /* nkr_ctl_active(ctl): there are clients to serve */
 	int ctl_error;  /* a client could not connect (status 2) */
 	int ctl_failed; /* its output could not be written */
 	struct nkr_proc_rule proc[NKR_MAX_PROC];
@@ -804,7 +805,8 @@ clock_set(int64_t cal, uint64_t up)
 	set_phase(NKR_PH_TIMER, 0);
 	NKS_clock_set(R->clk_cal, R->clk_up);
 	/* The control clients read what the callouts queued. */
-	nkr_ctl_read(R->ctl);
+	if (R->ctl_on)
+		nkr_ctl_read(R->ctl);
 	set_phase(ph, idx);
 }
 
@@ -1171,10 +1173,13 @@ process_frame(const struct nkr_frame *f)
 	nkr_sbuf_reset(&R->note);
 	nkr_sbuf_reset(&R->inj_note);
 	/* The client's "at N" actions come before record N. */
-	nkr_ctl_before_record(R->ctl, kf.fr_index);
-	nkr_proc_apply(R->proc, R->nproc, rif_get(kf.fr_ifindex)->r_type, &kf);
+	if (R->ctl_on)
+		nkr_ctl_before_record(R->ctl, kf.fr_index);
+	if (R->nproc != 0)
+		nkr_proc_apply(R->proc, R->nproc, rif_get(kf.fr_ifindex)->r_type, &kf);
 	NKS_frame(&kf);
-	nkr_ctl_read(R->ctl);
+	if (R->ctl_on)
+		nkr_ctl_read(R->ctl);
 	if (R->a != NULL) {
 		/* Injected packets that never left: mention them on the record. */
 		if (R->inj_note.s_len != 0) {
@@ -1418,7 +1423,7 @@ run_body(void)
 	}
 
 	while (rc == 1) {
-		if (attach_new_ifs() != 0) {
+		if (nkr_source_nifs(R->src) > R->src_nifs && attach_new_ifs() != 0) {
 			R->input_error = 1;
 			break;
 		}
@@ -1599,7 +1604,8 @@ nkr_run(const struct nkr_opts *o)
 	R->ho.ho_event = h_event;
 	R->ho.ho_panic = h_panic;
 	R->ho.ho_emit = h_emit;
-	if (nkr_ctl_active(R->ctl)) {
+	R->ctl_on = nkr_ctl_active(R->ctl);
+	if (R->ctl_on) {
 		R->ho.ho_ctl_recv = h_ctl_recv;
 		R->ho.ho_ctl_idle = h_ctl_idle;
 	}
