@@ -476,7 +476,11 @@ proc_switch(struct nke_soctx *sc, struct __socket *so)
 		sc->sc_uid = kauth_getuid();
 		sc->sc_gid = kauth_getgid();
 	}
-	nke__proc_set_current(so->so_pid, 1, so->so_comm, so->so_uid, so->so_gid);
+	/* The owner's record is still there (every packet of a flow): no comparison of names. */
+	if (so->so_procgen == 0 || !nke__proc_set_current_again(so->so_procgen)) {
+		nke__proc_set_current(so->so_pid, 1, so->so_comm, so->so_uid, so->so_gid);
+		so->so_procgen = nke__proc_current_gen();
+	}
 	sc->sc_proc = 1;
 }
 
@@ -588,6 +592,7 @@ nke__so_set_owner(struct __socket *so)
 {
 	const struct nks_frame *fr = nke__cur_frame;
 
+	so->so_procgen = 0;
 	so->so_pid = NKE_APP_PID;
 	so->so_uid = NKE_APP_UID;
 	so->so_gid = NKE_APP_GID;
