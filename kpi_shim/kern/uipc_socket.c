@@ -996,6 +996,9 @@ data_result(int r, struct __mbuf **mp, struct __mbuf **ctlp, const char *hook)
 			            hook);
 			return EJUSTRETURN;
 		}
+		/* A sane one-mbuf chain (the usual case) passes the inline test. */
+		if (nke__m_sanity_quick(*mp))
+			return 0;
 		why = nke__m_sanity(*mp, NKE_SANITY_PKTLEN);
 		if (why == NULL)
 			return 0;
