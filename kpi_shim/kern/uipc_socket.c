@@ -66,22 +66,19 @@ static u_int32_t so_tabsize, so_tabcount;
 static u_int32_t
 key_hash(const struct nke_sokey *k)
 {
-	static const u_int64_t mul[10] = {
-	    0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL, 0x165667b19e3779f9ULL,
-	    0xd6e8feb86659fd93ULL, 0xff51afd7ed558ccdULL, 0xc4ceb9fe1a85ec53ULL,
-	    0x27d4eb2f165667c5ULL, 0x94d049bb133111ebULL, 0xbf58476d1ce4e5b9ULL,
-	    0x2545f4914f6cdd1dULL};
-	const u_int32_t *w = (const u_int32_t *)(const void *)k;
-	u_int64_t h = 0;
-	size_t i;
+	static const u_int64_t mul[5] = {0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL,
+	                                 0x165667b19e3779f9ULL, 0xd6e8feb86659fd93ULL,
+	                                 0x94d049bb133111ebULL};
+	u_int64_t w[5], h;
 
-	_Static_assert(sizeof(*k) == 40, "ten words of key");
+	_Static_assert(sizeof(*k) == 40, "five words of key");
+	memcpy(w, k, sizeof(w));
 	/* Independent products (they pipeline), then one avalanche. */
-	for (i = 0; i < 10; i++)
-		h += (u_int64_t)w[i] * mul[i];
+	h = w[0] * mul[0] + w[1] * mul[1] + w[2] * mul[2] + w[3] * mul[3] + w[4] * mul[4];
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 29;
+	h *= 0xc4ceb9fe1a85ec53ULL;
 	return (u_int32_t)(h ^ (h >> 32));
 }
 
