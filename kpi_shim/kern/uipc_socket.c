@@ -329,7 +329,9 @@ nke__so_copy_chain(struct __mbuf *m, u_int32_t off, u_int32_t len)
 			return NULL;
 		}
 		k = len - done < room ? len - done : room;
-		if (k > 0)
+		if (k > 0 && m->m_len >= 0 && (u_int64_t)off + done + k <= (u_int64_t)m->m_len)
+			memcpy(n->m_data, m->m_data + off + done, k); /* in the first mbuf */
+		else if (k > 0)
 			nke__m_copydata(m, (int)(off + done), (int)k, n->m_data);
 		n->m_len = (int32_t)k;
 		done += k;
