@@ -233,6 +233,23 @@ nke__inet_cksum(struct __mbuf *m, u_int32_t nxt, u_int32_t off, u_int32_t len)
 }
 
 /*
+ * nke__ip_hdr_sum's value (ip_frag.c: the checksum of an IPv4 header of
+ * hlen bytes, its checksum field skipped, in wire order) read a word at a
+ * time: for ip_input's check of every inbound header.  hlen is a multiple
+ * of 4, at least 20.  Both parts are 0 only when their bytes are, so the
+ * fold is the same.  (Declared in ip_input.c, its only user.)
+ */
+u_int16_t nke__in_hdr_cksum(const u_int8_t *ip, u_int32_t hlen);
+
+u_int16_t
+nke__in_hdr_cksum(const u_int8_t *ip, u_int32_t hlen)
+{
+	u_int64_t sum = nke_sum_even(ip, 10) + nke_sum_even(ip + 12, hlen - 12);
+
+	return nke_wire16(~nke_fold(sum) & 0xffff);
+}
+
+/*
  * XNU keeps the interface scope of link-local and interface-local
  * addresses in their second 16-bit word while the packet is inside the
  * kernel, so its pseudo-header sum skips that word for such addresses.
