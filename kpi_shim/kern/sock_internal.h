@@ -252,7 +252,7 @@ struct __socket {
 	uid_t so_uid;
 	gid_t so_gid;
 	char so_comm[2 * MAXCOMLEN + 1];
-	u_int64_t so_procgen;   /* the current process is this owner while it holds (0: unknown) */
+	u_int64_t so_procgen; /* process record generation of this owner (0: none) */
 	/* Addresses (so_laddr's port is 0 and its address the wildcard until bound). */
 	union nke_sa so_laddr, so_faddr;
 	int so_hasfaddr;
