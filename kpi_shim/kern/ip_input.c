@@ -18,6 +18,9 @@
 
 #include "net_internal.h"
 
+/* nke__ip_hdr_sum, read a word at a time (in_cksum.c). */
+u_int16_t nke__in_hdr_cksum(const u_int8_t *ip, u_int32_t hlen);
+
 /*
  * After the last IP filter: emission of what the filters let up (the
  * original fragments when a reassembled datagram came through unchanged),
@@ -130,7 +133,7 @@ nke__ip_input(struct __mbuf *m, struct nke_pktinfo *pi)
 			return;
 		}
 	} else if (!trunc) {
-		u_int16_t want = nke__ip_hdr_sum(ip, hlen);
+		u_int16_t want = nke__in_hdr_cksum(ip, hlen);
 
 		if (memcmp(&want, ip + 10, 2) != 0) {
 			bad(m, pi, "bad-checksum");

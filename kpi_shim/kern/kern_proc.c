@@ -40,7 +40,7 @@ struct proc {
 	pid_t p_pid;
 	pid_t p_ppid;
 	uint64_t p_uniqueid;
-	struct timeval p_start;
+	nks_i64 p_start_ns; /* calendar time it became current (proc_starttime) */
 	char p_name[PROC_NAME_MAX];
 	struct kauth_cred p_cred;
 };
@@ -52,6 +52,12 @@ struct task {
 static struct proc kernel_proc;
 static struct proc cur_proc;
 static struct proc *cur; /* &kernel_proc or &cur_proc */
+/* Bumped whenever cur_proc is filled with an identity (nke__proc_set_current_again). */
+static u_int64_t cur_gen = 1;
+
+/* For the socket layer (declared in sock_internal.h). */
+u_int64_t nke__proc_current_gen(void);
+int nke__proc_set_current_again(u_int64_t gen);
 static struct task kernel_task_rec;
 
 NKE_KPI proc_t kernproc = &kernel_proc;
@@ -61,6 +67,7 @@ static void
 proc_fill(struct proc *p, pid_t pid, pid_t ppid, const char *name, uid_t uid, gid_t gid)
 {
 	memset(p, 0, sizeof(*p));
+	cur_gen++;
 	p->p_magic = PROC_MAGIC;
 	p->p_pid = pid;
 	p->p_ppid = ppid;
@@ -92,8 +99,28 @@ nke__proc_set_current(pid_t pid, pid_t ppid, const char *name, uid_t uid, gid_t 
 	} else {
 		proc_fill(&cur_proc, pid, ppid, name, uid, gid);
 	}
-	microtime(&cur_proc.p_start);
+	/* The time microtime() gives now, converted by proc_starttime() only. */
+	cur_proc.p_start_ns = nke__clock_calendar_ns;
 	cur = &cur_proc;
+}
+
+u_int64_t
+nke__proc_current_gen(void)
+{
+	return cur == &cur_proc ? cur_gen : 0;
+}
+
+int
+nke__proc_set_current_again(u_int64_t gen)
+{
+	/* cur_proc still holds the identity it had when gen was taken. */
+	if (gen != cur_gen || cur_proc.p_magic != PROC_MAGIC)
+		return 0;
+	cur_proc.p_refs = 0;
+	cur_proc.p_cred.cr_refs = 0;
+	cur_proc.p_start_ns = nke__clock_calendar_ns;
+	cur = &cur_proc;
+	return 1;
 }
 
 void
@@ -107,6 +134,7 @@ nke__proc_init(void)
 {
 	proc_fill(&kernel_proc, 0, 0, "kernel_task", 0, 0);
 	memset(&cur_proc, 0, sizeof(cur_proc));
+	cur_gen++;
 	cur = &kernel_proc;
 	kernel_task_rec.t_magic = 0x6e6b544bu;
 }
@@ -263,8 +291,18 @@ NKE_KPI int
 proc_starttime(proc_t p, struct timeval *tv)
 {
 	proc_check(p, "proc_starttime");
-	if (tv != NULL)
-		*tv = p->p_start;
+	if (tv != NULL) {
+		/* As microtime() did when p became current. */
+		long sec = (long)(p->p_start_ns / 1000000000);
+		long rem = (long)(p->p_start_ns % 1000000000);
+
+		if (rem < 0) {
+			rem += 1000000000;
+			sec--;
+		}
+		tv->tv_sec = sec;
+		tv->tv_usec = (__darwin_suseconds_t)(rem / 1000);
+	}
 	return 0;
 }
 

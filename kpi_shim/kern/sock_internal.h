@@ -252,6 +252,7 @@ struct __socket {
 	uid_t so_uid;
 	gid_t so_gid;
 	char so_comm[2 * MAXCOMLEN + 1];
+	u_int64_t so_procgen; /* process record generation of this owner (0: none) */
 	/* Addresses (so_laddr's port is 0 and its address the wildcard until bound). */
 	union nke_sa so_laddr, so_faddr;
 	int so_hasfaddr;
@@ -313,6 +314,13 @@ struct nke_soctx {
 	char sc_name[2 * MAXCOMLEN + 1];
 };
 void nke__so_enter(struct nke_soctx *sc, struct __socket *so);
+/*
+ * kern_proc.c: the generation of the current process record (0: the
+ * kernel is current), and making that record current again if it still
+ * holds the identity it had at generation gen (1), else 0.
+ */
+u_int64_t nke__proc_current_gen(void);
+int nke__proc_set_current_again(u_int64_t gen);
 void nke__so_leave(struct nke_soctx *sc);
 
 /* A live socket behind a kext's pointer, or NULL (with a report). */

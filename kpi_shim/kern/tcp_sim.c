@@ -140,22 +140,21 @@ seg_parse(struct __mbuf *m, int family, int off, struct nke_pktinfo *pi, struct 
 static void
 seg_key(const struct seg *s, int inbound, struct nke_sokey *k)
 {
-	u_int32_t alen = s->fam == 4 ? 4 : 16;
+	const u_int8_t *la = inbound ? s->dst : s->src, *fa = inbound ? s->src : s->dst;
 
 	memset(k, 0, sizeof(*k));
 	k->k_kind = NKE_KEY_TCP;
 	k->k_fam = (u_int8_t)s->fam;
-	if (inbound) {
-		memcpy(k->k_laddr, s->dst, alen);
-		memcpy(k->k_faddr, s->src, alen);
-		k->k_lport = s->dport;
-		k->k_fport = s->sport;
+	/* Copies of a constant size (expanded in place). */
+	if (s->fam == 4) {
+		memcpy(k->k_laddr, la, 4);
+		memcpy(k->k_faddr, fa, 4);
 	} else {
-		memcpy(k->k_laddr, s->src, alen);
-		memcpy(k->k_faddr, s->dst, alen);
-		k->k_lport = s->sport;
-		k->k_fport = s->dport;
+		memcpy(k->k_laddr, la, 16);
+		memcpy(k->k_faddr, fa, 16);
 	}
+	k->k_lport = inbound ? s->dport : s->sport;
+	k->k_fport = inbound ? s->sport : s->dport;
 }
 
 static const char *

@@ -66,22 +66,19 @@ static u_int32_t so_tabsize, so_tabcount;
 static u_int32_t
 key_hash(const struct nke_sokey *k)
 {
-	static const u_int64_t mul[10] = {
-	    0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL, 0x165667b19e3779f9ULL,
-	    0xd6e8feb86659fd93ULL, 0xff51afd7ed558ccdULL, 0xc4ceb9fe1a85ec53ULL,
-	    0x27d4eb2f165667c5ULL, 0x94d049bb133111ebULL, 0xbf58476d1ce4e5b9ULL,
-	    0x2545f4914f6cdd1dULL};
-	const u_int32_t *w = (const u_int32_t *)(const void *)k;
-	u_int64_t h = 0;
-	size_t i;
+	static const u_int64_t mul[5] = {0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL,
+	                                 0x165667b19e3779f9ULL, 0xd6e8feb86659fd93ULL,
+	                                 0x94d049bb133111ebULL};
+	u_int64_t w[5], h;
 
-	_Static_assert(sizeof(*k) == 40, "ten words of key");
+	_Static_assert(sizeof(*k) == 40, "five words of key");
+	memcpy(w, k, sizeof(w));
 	/* Independent products (they pipeline), then one avalanche. */
-	for (i = 0; i < 10; i++)
-		h += (u_int64_t)w[i] * mul[i];
+	h = w[0] * mul[0] + w[1] * mul[1] + w[2] * mul[2] + w[3] * mul[3] + w[4] * mul[4];
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 29;
+	h *= 0xc4ceb9fe1a85ec53ULL;
 	return (u_int32_t)(h ^ (h >> 32));
 }
 
@@ -332,7 +329,9 @@ nke__so_copy_chain(struct __mbuf *m, u_int32_t off, u_int32_t len)
 			return NULL;
 		}
 		k = len - done < room ? len - done : room;
-		if (k > 0)
+		if (k > 0 && m->m_len >= 0 && (u_int64_t)off + done + k <= (u_int64_t)m->m_len)
+			memcpy(n->m_data, m->m_data + off + done, k); /* in the first mbuf */
+		else if (k > 0)
 			nke__m_copydata(m, (int)(off + done), (int)k, n->m_data);
 		n->m_len = (int32_t)k;
 		done += k;
@@ -486,7 +485,11 @@ proc_switch(struct nke_soctx *sc, struct __socket *so)
 		sc->sc_uid = kauth_getuid();
 		sc->sc_gid = kauth_getgid();
 	}
-	nke__proc_set_current(so->so_pid, 1, so->so_comm, so->so_uid, so->so_gid);
+	/* The owner's record is still there (every packet of a flow): no comparison of names. */
+	if (so->so_procgen == 0 || !nke__proc_set_current_again(so->so_procgen)) {
+		nke__proc_set_current(so->so_pid, 1, so->so_comm, so->so_uid, so->so_gid);
+		so->so_procgen = nke__proc_current_gen();
+	}
 	sc->sc_proc = 1;
 }
 
@@ -598,6 +601,7 @@ nke__so_set_owner(struct __socket *so)
 {
 	const struct nks_frame *fr = nke__cur_frame;
 
+	so->so_procgen = 0;
 	so->so_pid = NKE_APP_PID;
 	so->so_uid = NKE_APP_UID;
 	so->so_gid = NKE_APP_GID;
@@ -1001,6 +1005,9 @@ data_result(int r, struct __mbuf **mp, struct __mbuf **ctlp, const char *hook)
 			            hook);
 			return EJUSTRETURN;
 		}
+		/* A sane one-mbuf chain (the usual case) passes the inline test. */
+		if (nke__m_sanity_quick(*mp))
+			return 0;
 		why = nke__m_sanity(*mp, NKE_SANITY_PKTLEN);
 		if (why == NULL)
 			return 0;
