@@ -234,6 +234,26 @@ test_ipv6_scope_embedded_word_skipped(void)
 	mbuf_freem(m);
 }
 
+/*
+ * The sum of buf[off, off + len) folded byte-wise (the flat reference):
+ * what mbuf_inet_cksum (its complement) and nke__m_sum16 must give for the
+ * same range of m, whose bytes are buf's.
+ */
+static void
+expect_range_sum(mbuf_t m, u_int32_t off, u_int32_t len)
+{
+	u_int32_t sum = 0, j;
+	u_int16_t c;
+
+	for (j = 0; j < len; j++)
+		sum += j % 2 ? buf[off + j] : (u_int32_t)buf[off + j] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	KT_ASSERT_EQ(mbuf_inet_cksum(m, 0, off, len, &c), 0);
+	kt_expect_wire(c, (u_int16_t)~sum);
+	kt_expect_wire(nke__m_sum16(m, off, len), (u_int16_t)sum);
+}
+
 static void
 test_sum_at_odd_offsets(void)
 {
@@ -246,21 +266,13 @@ test_sum_at_odd_offsets(void)
 	for (i = 0; i < 200; i++) {
 		u_int32_t off = kt_randn(&r, 1500), len = 1 + kt_randn(&r, 500);
 		mbuf_t m = i % 2 ? kt_chain_1byte(buf, 600) : kt_chain_random(&r, buf, 2048, 1);
-		u_int32_t sum = 0, j;
-		u_int16_t c;
 		size_t total = i % 2 ? 600 : 2048;
 
 		if (off + len > total) {
 			off = 0;
 			len = (u_int32_t)total;
 		}
-		for (j = 0; j < len; j++)
-			sum += j % 2 ? buf[off + j] : (u_int32_t)buf[off + j] << 8;
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		KT_ASSERT_EQ(mbuf_inet_cksum(m, 0, off, len, &c), 0);
-		kt_expect_wire(c, (u_int16_t)~sum);
-		kt_expect_wire(nke__m_sum16(m, off, len), (u_int16_t)sum);
+		expect_range_sum(m, off, len);
 		mbuf_freem(m);
 	}
 }
@@ -584,16 +596,9 @@ test_sum_long_carries(void)
 	mbuf_pkthdr_setlen(m, sizeof(buf));
 	for (i = 0; i < 400; i++) {
 		u_int32_t off = kt_randn(&r, 9),
-		          len = i < 100 ? i + 1 : 1 + kt_randn(&r, 2048 - 10), sum = 0, j;
-		u_int16_t c;
+		          len = i < 100 ? i + 1 : 1 + kt_randn(&r, 2048 - 10);
 
-		for (j = 0; j < len; j++)
-			sum += j % 2 ? buf[off + j] : (u_int32_t)buf[off + j] << 8;
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		KT_ASSERT_EQ(mbuf_inet_cksum(m, 0, off, len, &c), 0);
-		kt_expect_wire(c, (u_int16_t)~sum);
-		kt_expect_wire(nke__m_sum16(m, off, len), (u_int16_t)sum);
+		expect_range_sum(m, off, len);
 	}
 	mbuf_freem(m);
 }

@@ -470,21 +470,30 @@ align_out(void *cookie, mbuf_t *data, ipf_pktopts_t opts)
 	return 0;
 }
 
+/* An IPv4 filter that only looks: in and out callbacks, nothing else. */
+static ipfilter_t
+add_probe_v4(const char *name, ipf_input_func in, ipf_output_func out)
+{
+	struct ipf_filter f;
+	ipfilter_t ref;
+
+	memset(&f, 0, sizeof(f));
+	f.name = name;
+	f.ipf_input = in;
+	f.ipf_output = out;
+	KT_ASSERT_EQ(ipf_addv4(&f, &ref), 0);
+	return ref;
+}
+
 static void
 test_ip_header_aligned_at_ipf(void)
 {
 	u_int32_t idx = pt_attach_en("en0", 0, 0);
 	static const u_int16_t vids[2] = {5, 6};
-	struct ipf_filter f;
-	ipfilter_t ref;
+	ipfilter_t ref = add_probe_v4("align", align_in, align_out);
 	struct pt_pkt p;
 	unsigned ntags, dir;
 
-	memset(&f, 0, sizeof(f));
-	f.name = "align";
-	f.ipf_input = align_in;
-	f.ipf_output = align_out;
-	KT_ASSERT_EQ(ipf_addv4(&f, &ref), 0);
 	/* Untagged and tagged frames, both ways (tagged ones reach IP through
 	   the VLAN interface). */
 	for (ntags = 0; ntags <= 2; ntags++) {
@@ -545,16 +554,10 @@ test_small_frames_in_plain_mbufs(void)
 {
 	u_int32_t idx = pt_attach_en("en0", 0, 0);
 	static u_int8_t big[1000];
-	struct ipf_filter f;
-	ipfilter_t ref;
+	ipfilter_t ref = add_probe_v4("storage", storage_in, storage_out);
 	struct pt_pkt p;
 	unsigned dir, large;
 
-	memset(&f, 0, sizeof(f));
-	f.name = "storage";
-	f.ipf_input = storage_in;
-	f.ipf_output = storage_out;
-	KT_ASSERT_EQ(ipf_addv4(&f, &ref), 0);
 	for (large = 0; large <= 1; large++) {
 		for (dir = 0; dir <= 1; dir++) {
 			const void *pl = large ? (const void *)big : (const void *)"x";
