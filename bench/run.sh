@@ -235,8 +235,8 @@ if [ $SMOKE -eq 1 ]; then
 	echo "smoke (CPU time, best of $RUNS runs; limits x$SLACK):"
 	awk -F'\t' -v slack="$SLACK" -v max="$MAX_RATIO" '
 	BEGIN {
-		lim["small", "replay"] = 20; lim["small", "log"] = 36
-		lim["traffic", "replay"] = 9; lim["traffic", "log"] = 15
+		lim["small", "replay"] = 16; lim["small", "log"] = 28
+		lim["traffic", "replay"] = 7; lim["traffic", "log"] = 10
 	}
 	NR == 1 { next }
 	{
