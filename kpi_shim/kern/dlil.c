@@ -280,49 +280,17 @@ has_vlan_tag(struct __mbuf *m)
 	return (m->m_pkthdr.csum_flags & CSUM_VLAN_TAG_VALID) && (m->m_pkthdr.vlan_tag & 0x0fff);
 }
 
+/*
+ * The interface filters of ifp, in attach order, on one packet: iff_input
+ * (framep: the frame header) or, with framep NULL, iff_output.  0 or the
+ * first filter's non-zero result after nke__cb_result (EJUSTRETURN: kept).
+ */
 static int
-iff_input_run(struct __ifnet *ifp, struct __mbuf **mp, char **framep, u_int32_t pf,
-              struct nke_pktinfo *pi)
+iff_run(struct __ifnet *ifp, struct __mbuf **mp, char **framep, u_int32_t pf)
 {
-	struct __ifnet_filter *f;
-	struct nke_vtrack vt = {0};
-	int r = 0, vd_on = nke__vd_on();
-
-	(void)pi;
-	if (TAILQ_EMPTY(&ifp->if_flt) || has_vlan_tag(*mp))
-		return 0;
-	nke__iflt_busy(ifp);
-	TAILQ_FOREACH(f, &ifp->if_flt, filt_next)
-	{
-		struct __mbuf *orig = *mp;
-		struct nke_cb cb;
-
-		if (f->filt_skip || f->filt_f.iff_input == NULL ||
-		    (f->filt_f.iff_protocol != 0 && f->filt_f.iff_protocol != pf))
-			continue;
-		if (vd_on)
-			nke__vtrack_before(&vt, *mp, 0);
-		nke__cb_enter_at(&cb, f->filt_kext, f->filt_f.iff_name, NKS_HOOK_IFF_INPUT, mp, NULL);
-		r = f->filt_f.iff_input(f->filt_f.iff_cookie, ifp, pf, mp, framep);
-		nke__cb_leave_ret(&cb, r);
-		if (vd_on) {
-			char d[16];
-
-			nke__verdict_t(&vt, NKS_HOOK_IFF_INPUT, NKS_DIR_IN, ifp, f->filt_kext,
-			               f->filt_f.iff_name, r, orig, r == EJUSTRETURN ? NULL : *mp,
-			               0, nke__vd_brief() ? NULL : pf_detail(d, pf));
-		}
-		r = nke__cb_result(r, mp, "iff_input", f->filt_f.iff_name);
-		if (r != 0)
-			break;
-	}
-	nke__iflt_unbusy(ifp);
-	return r;
-}
-
-static int
-iff_output_run(struct __ifnet *ifp, struct __mbuf **mp, u_int32_t pf)
-{
+	const int in = framep != NULL;
+	const u_int32_t hook = in ? NKS_HOOK_IFF_INPUT : NKS_HOOK_IFF_OUTPUT;
+	const char *what = in ? "iff_input" : "iff_output";
 	struct __ifnet_filter *f;
 	struct nke_vtrack vt = {0};
 	int r = 0, vd_on = nke__vd_on();
@@ -335,22 +303,26 @@ iff_output_run(struct __ifnet *ifp, struct __mbuf **mp, u_int32_t pf)
 		struct __mbuf *orig = *mp;
 		struct nke_cb cb;
 
-		if (f->filt_skip || f->filt_f.iff_output == NULL ||
+		if (f->filt_skip ||
+		    (in ? f->filt_f.iff_input == NULL : f->filt_f.iff_output == NULL) ||
 		    (f->filt_f.iff_protocol != 0 && f->filt_f.iff_protocol != pf))
 			continue;
 		if (vd_on)
 			nke__vtrack_before(&vt, *mp, 0);
-		nke__cb_enter_at(&cb, f->filt_kext, f->filt_f.iff_name, NKS_HOOK_IFF_OUTPUT, mp, NULL);
-		r = f->filt_f.iff_output(f->filt_f.iff_cookie, ifp, pf, mp);
+		nke__cb_enter_at(&cb, f->filt_kext, f->filt_f.iff_name, hook, mp, NULL);
+		if (in)
+			r = f->filt_f.iff_input(f->filt_f.iff_cookie, ifp, pf, mp, framep);
+		else
+			r = f->filt_f.iff_output(f->filt_f.iff_cookie, ifp, pf, mp);
 		nke__cb_leave_ret(&cb, r);
 		if (vd_on) {
 			char d[16];
 
-			nke__verdict_t(&vt, NKS_HOOK_IFF_OUTPUT, NKS_DIR_OUT, ifp, f->filt_kext,
+			nke__verdict_t(&vt, hook, in ? NKS_DIR_IN : NKS_DIR_OUT, ifp, f->filt_kext,
 			               f->filt_f.iff_name, r, orig, r == EJUSTRETURN ? NULL : *mp,
 			               0, nke__vd_brief() ? NULL : pf_detail(d, pf));
 		}
-		r = nke__cb_result(r, mp, "iff_output", f->filt_f.iff_name);
+		r = nke__cb_result(r, mp, what, f->filt_f.iff_name);
 		if (r != 0)
 			break;
 	}
@@ -507,7 +479,7 @@ nke__dlil_input(struct __ifnet *ifp, struct __mbuf *m, struct nke_pktinfo *pi)
 		hl = NKE_LHDR_MAX;
 	memcpy(pristine, frame, hl);
 
-	r = iff_input_run(ifp, &m, &frame, (u_int32_t)pf, pi);
+	r = iff_run(ifp, &m, &frame, (u_int32_t)pf);
 	if (r != 0)
 		return;
 	if (frame == NULL) {
@@ -633,7 +605,7 @@ nke__dlil_output(struct __ifnet *ifp, u_int32_t pf, struct __mbuf *m, int raw,
 		memcpy(m->m_data, hdr, hl);
 		m->m_pkthdr.pkt_hdr = m->m_data + hl;
 	}
-	r = iff_output_run(ifp, &m, pf);
+	r = iff_run(ifp, &m, NULL, pf);
 	if (r != 0)
 		return r == EJUSTRETURN ? 0 : r;
 	driver_output(ifp, m, pi);
