@@ -164,23 +164,5 @@ nke__ip6_output(struct __mbuf *m, int flags, ipf_pktopts_t opts, struct nke_pkti
 	if (m->m_pkthdr.csum_flags & CSUM_DELAY_IPV6_DATA)
 		(void)nke__in6_finalize_cksum(m, 0, off - 40, nxt,
 		                              m->m_pkthdr.csum_flags & CSUM_DELAY_IPV6_DATA);
-	{
-		struct __mbuf *list = nke__ip6_fragment(m, mtu, unfrg), *next;
-		int error = 0;
-
-		if (list == NULL) {
-			nke__stack_drop(NULL, NKS_DIR_OUT, pi, "fragment-failed");
-			return ENOBUFS;
-		}
-		for (; list != NULL; list = next) {
-			int e;
-
-			next = list->m_nextpkt;
-			list->m_nextpkt = NULL;
-			e = nke__dlil_output(ifp, NKE_AF_INET6, list, 0, pi);
-			if (error == 0)
-				error = e;
-		}
-		return error;
-	}
+	return nke__output_fragments(ifp, NKE_AF_INET6, nke__ip6_fragment(m, mtu, unfrg), pi);
 }

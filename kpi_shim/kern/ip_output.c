@@ -343,27 +343,36 @@ nke__ip_output(struct __mbuf *m, int flags, ipf_pktopts_t opts, struct nke_pktin
 		nke__stack_drop(m, NKS_DIR_OUT, pi, "too-big-df");
 		return EMSGSIZE;
 	}
-	if (m->m_pkthdr.csum_flags & CSUM_DELAY_DATA) {
+	if (m->m_pkthdr.csum_flags & CSUM_DELAY_DATA)
 		(void)nke__in_finalize_cksum(m, 0, CSUM_DELAY_DATA);
-		ip = (u_int8_t *)m->m_data;
-	}
-	{
-		struct __mbuf *list = nke__ip_fragment(m, mtu, (hw & CSUM_IP) != 0), *next;
-		int error = 0;
+	return nke__output_fragments(ifp, NKE_AF_INET,
+	                             nke__ip_fragment(m, mtu, (hw & CSUM_IP) != 0), pi);
+}
 
-		if (list == NULL) {
-			nke__stack_drop(NULL, NKS_DIR_OUT, pi, "fragment-failed");
-			return ENOBUFS;
-		}
-		for (; list != NULL; list = next) {
-			int e;
+/*
+ * Send the fragments of one packet (list, linked by m_nextpkt; NULL: the
+ * fragmentation failed and freed the packet) to the interface in order: the
+ * first error, or 0.
+ */
+int
+nke__output_fragments(struct __ifnet *ifp, u_int32_t af, struct __mbuf *list,
+                      struct nke_pktinfo *pi)
+{
+	struct __mbuf *next;
+	int error = 0;
 
-			next = list->m_nextpkt;
-			list->m_nextpkt = NULL;
-			e = nke__dlil_output(ifp, NKE_AF_INET, list, 0, pi);
-			if (error == 0)
-				error = e;
-		}
-		return error;
+	if (list == NULL) {
+		nke__stack_drop(NULL, NKS_DIR_OUT, pi, "fragment-failed");
+		return ENOBUFS;
 	}
+	for (; list != NULL; list = next) {
+		int e;
+
+		next = list->m_nextpkt;
+		list->m_nextpkt = NULL;
+		e = nke__dlil_output(ifp, af, list, 0, pi);
+		if (error == 0)
+			error = e;
+	}
+	return error;
 }

@@ -610,6 +610,8 @@ void nke__origs_free(struct nke_pktinfo *pi);
 /* IPv4 fragmentation to mtu: a list (m_nextpkt) or NULL (m consumed). */
 struct __mbuf *nke__ip_fragment(struct __mbuf *m, u_int32_t mtu, int hwip);
 struct __mbuf *nke__ip6_fragment(struct __mbuf *m, u_int32_t mtu, u_int32_t unfrglen);
+int nke__output_fragments(struct __ifnet *ifp, u_int32_t af, struct __mbuf *list,
+                          struct nke_pktinfo *pi);
 /* Shared queue machinery. */
 void nke__reass_expire(u_int64_t now);
 void nke__reass_init(void);
