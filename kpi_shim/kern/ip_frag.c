@@ -225,40 +225,6 @@ origs_drop(struct __mbuf *origs, struct __ifnet *ifp, u_int32_t dir, const char 
 	}
 }
 
-void
-nke__fq_drop(struct nke_fragq *fq, const char *reason)
-{
-	struct __ifnet *ifp = nke__ifnet_byindex(fq->fq_ifindex);
-	struct __mbuf *m, *next;
-
-	nke__netstats.ns_frag_dropped += fq->fq_nfrags;
-	if (fq->fq_origs != NULL) {
-		/* Verdicts and emissions from the captured frames. */
-		origs_drop(fq->fq_origs, ifp, fq->fq_dir, reason, 1);
-		fq->fq_origs = NULL;
-	}
-	for (m = fq->fq_frags; m != NULL; m = next) {
-		next = m->m_nextpkt;
-		m->m_nextpkt = NULL;
-		if (fq->fq_norig == 0 && nke__vd_on()) {
-			u_int64_t save = nke__cur_index;
-
-			nke__cur_index = NKE_PC(m)->pc_index;
-			nke__verdict(NKS_HOOK_STACK, fq->fq_dir, ifp, 0, NULL, 0, NULL, NULL, 0,
-			             reason);
-			nke__cur_index = save;
-		}
-		if (fq->fq_norig == 0 && !(NKE_PC(m)->pc_flags & NKE_PC_INJECTED))
-			nke__count_emit(fq->fq_dir); /* it would leave as it came */
-		nke__m_freem(m);
-	}
-	fq->fq_frags = NULL;
-	fq->fq_nfrags = 0;
-	fq->fq_norig = 0;
-	fq->fq_origtail = &fq->fq_origs;
-	fq_unlink(fq);
-}
-
 /* Purge a datagram's fragments but keep its queue (IPv6 overlap: "dirty"). */
 void
 nke__fq_purge(struct nke_fragq *fq, const char *reason)
@@ -292,6 +258,14 @@ nke__fq_purge(struct nke_fragq *fq, const char *reason)
 	fq->fq_nfrags = 0;
 	fq->fq_norig = 0;
 	fq->fq_dirty = 1;
+}
+
+/* Give a datagram up: its fragments dropped as by nke__fq_purge, its queue freed. */
+void
+nke__fq_drop(struct nke_fragq *fq, const char *reason)
+{
+	nke__fq_purge(fq, reason);
+	fq_unlink(fq);
 }
 
 /* The datagram left the queue complete: hand over its originals, free the queue. */
