@@ -800,13 +800,27 @@ so_set_addrs(struct __socket *so, const struct seg *s, int inbound)
 
 /* A dead connection that refuses a key: later segments are dropped. */
 static void
-tcp_refused_tomb(const struct nke_sokey *k, u_int32_t iss, int inbound);
+tcp_refused_tomb(const struct nke_sokey *k, u_int32_t iss);
 
 /*
  * The application's connect(): outbound SYN with no socket.  NULL with
  * *refused set when a filter refused it, NULL alone when no socket could
  * be made (the segment then leaves untracked).
  */
+/* A TCP socket of the application's (no listener) in the table under k, or NULL. */
+static struct __socket *
+tcp_socket_new(int af, const struct nke_sokey *k)
+{
+	struct __socket *so = nke__so_create(af, SOCK_STREAM, IPPROTO_TCP, NULL, 0);
+
+	if (so != NULL && nke__so_insert(so, k) != 0) {
+		nke__so_app_closed(so);
+		nke__so_pcb_gone(so);
+		so = NULL;
+	}
+	return so;
+}
+
 static struct __socket *
 tcp_active_open(struct __mbuf *m, const struct seg *s, const struct nke_sokey *k, int *refused)
 {
@@ -817,15 +831,10 @@ tcp_active_open(struct __mbuf *m, const struct seg *s, const struct nke_sokey *k
 	char t[160];
 	int error;
 
-	so = nke__so_create(nke__af_of(s->fam), SOCK_STREAM, IPPROTO_TCP, NULL, 0);
+	so = tcp_socket_new(nke__af_of(s->fam), k);
 	if (so == NULL)
 		return NULL;
 	tp = &so->so_tcp;
-	if (nke__so_insert(so, k) != 0) {
-		nke__so_app_closed(so);
-		nke__so_pcb_gone(so);
-		return NULL;
-	}
 	nke__so_enter(&sc, so);
 	nke__sflt_initsock(so);
 	nke__sa_set(&to, so->so_family, s->dst, s->dport);
@@ -958,7 +967,7 @@ tcp_passive_open(struct __mbuf *m, const struct seg *s, const struct nke_sokey *
 		nke__so_note(head, error == EJUSTRETURN ? 0 : error, m,
 		             "connect-in-refused so=%u from=%s", head->so_id,
 		             nke__sa_str(&from.sa, t, sizeof(t)));
-		tcp_refused_tomb(k, s->seq, 1);
+		tcp_refused_tomb(k, s->seq);
 		nke__so_leave(&sc);
 		return NULL;
 	}
@@ -1000,15 +1009,10 @@ tcp_adopt(struct __mbuf *m, const struct seg *s, const struct nke_sokey *k, int 
 	int server;
 	char t[160];
 
-	so = nke__so_create(nke__af_of(s->fam), SOCK_STREAM, IPPROTO_TCP, NULL, 0);
+	so = tcp_socket_new(nke__af_of(s->fam), k);
 	if (so == NULL)
 		return NULL;
 	tp = &so->so_tcp;
-	if (nke__so_insert(so, k) != 0) {
-		nke__so_app_closed(so);
-		nke__so_pcb_gone(so);
-		return NULL;
-	}
 	nke__so_enter(&sc, so);
 	nke__sflt_initsock(so);
 	so_set_addrs(so, s, inbound);
@@ -1043,20 +1047,14 @@ tcp_adopt(struct __mbuf *m, const struct seg *s, const struct nke_sokey *k, int 
 }
 
 static void
-tcp_refused_tomb(const struct nke_sokey *k, u_int32_t iss, int inbound)
+tcp_refused_tomb(const struct nke_sokey *k, u_int32_t iss)
 {
 	struct __socket *so;
 
-	(void)inbound;
-	so = nke__so_create(k->k_fam == 6 ? AF_INET6 : AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0);
+	so = tcp_socket_new(k->k_fam == 6 ? AF_INET6 : AF_INET, k);
 	if (so == NULL)
 		return;
 	so->so_tcp.t_snd_cap = iss;
-	if (nke__so_insert(so, k) != 0) {
-		nke__so_app_closed(so);
-		nke__so_pcb_gone(so);
-		return;
-	}
 	/* No filters, no events: an entry that only turns into a refusing tombstone. */
 	so->so_nkflags |= NKE_SOF_REFUSED;
 	nke__so_app_closed(so);
