@@ -315,6 +315,19 @@ _Static_assert(sizeof(struct nke_m_ext) <= NKE_MHLEN, "m_ext must fit the header
 
 /* --- Small inline helpers (XNU's M_* macros) -------------------------- */
 
+/* A pooled cluster's data (after its header) and its size by class. */
+static inline caddr_t
+nke__cl_data(const struct nke_extref *er)
+{
+	return (caddr_t)er + NKE_CLHDR_SIZE;
+}
+
+static inline u_int
+nke__cl_size(u_int32_t cls)
+{
+	return cls == NKE_CL_2K ? NKE_MCLBYTES : cls == NKE_CL_4K ? NKE_MBIGCLBYTES : NKE_M16KCLBYTES;
+}
+
 static inline int
 nke__m_live(const struct __mbuf *m)
 {
@@ -564,10 +577,8 @@ nke__m_sanity_quick(struct __mbuf *m)
 		/* A pooled cluster (attached storage: the full test). */
 		if (er == NULL || er->er_magic != NKE_EXTREF_MAGIC || er->er_refcnt == 0 ||
 		    er->er_class >= NKE_CL_NPOOLS || er->er_state != NKE_CLS_MBUF ||
-		    m->m_ext.ext_buf != (caddr_t)er + NKE_CLHDR_SIZE ||
-		    m->m_ext.ext_size != (er->er_class == NKE_CL_2K   ? (u_int)NKE_MCLBYTES
-		                          : er->er_class == NKE_CL_4K ? (u_int)NKE_MBIGCLBYTES
-		                                                      : (u_int)NKE_M16KCLBYTES))
+		    m->m_ext.ext_buf != nke__cl_data(er) ||
+		    m->m_ext.ext_size != nke__cl_size(er->er_class))
 			return 0;
 	}
 	start = nke__m_start(m);

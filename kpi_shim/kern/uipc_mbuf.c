@@ -42,7 +42,6 @@ static u_int32_t nke_mtypes[256];  /* live mbufs per type */
 u_int32_t nke__mbstat_mcfail;
 u_int32_t nke__mbstat_mpfail;
 
-static const u_int nke_cl_sizes[NKE_CL_NPOOLS] = {NKE_MCLBYTES, NKE_MBIGCLBYTES, NKE_M16KCLBYTES};
 
 /* ===================================================================== */
 /* Object pools                                                          */
@@ -197,7 +196,7 @@ nke__mbuf_init(void)
 	                __builtin_offsetof(struct __mbuf, m_next),
 	                __builtin_offsetof(struct __mbuf, M_dat), NKE_MBUFS_PER_SLAB);
 	for (i = 0; i < NKE_CL_NPOOLS; i++)
-		nke__pool_setup(&nke_cl_pool[i], "cluster", NKE_CLHDR_SIZE + nke_cl_sizes[i],
+		nke__pool_setup(&nke_cl_pool[i], "cluster", NKE_CLHDR_SIZE + nke__cl_size(i),
 		                __builtin_offsetof(struct nke_extref, er_next), NKE_CLHDR_SIZE,
 		                i == NKE_CL_2K   ? 16
 		                : i == NKE_CL_4K ? 8
@@ -390,12 +389,6 @@ nke_cl_class(size_t size)
 	}
 }
 
-static inline caddr_t
-nke_cl_data(struct nke_extref *er)
-{
-	return (caddr_t)er + NKE_CLHDR_SIZE;
-}
-
 /* A pooled cluster, or NULL (failure injection or no host memory). */
 static struct nke_extref *
 nke_cl_get(int cls, u_int8_t state)
@@ -493,9 +486,9 @@ nke_m_set_cluster(struct __mbuf *m, struct nke_extref *er)
 	}
 	er->er_state = NKE_CLS_MBUF;
 	er->er_refcnt = 1;
-	m->m_ext.ext_buf = nke_cl_data(er);
+	m->m_ext.ext_buf = nke__cl_data(er);
 	m->m_ext.ext_ref = er;
-	m->m_ext.ext_size = nke_cl_sizes[er->er_class];
+	m->m_ext.ext_size = nke__cl_size(er->er_class);
 	m->m_ext.ext_pad = 0;
 	m->m_data = m->m_ext.ext_buf;
 	m->m_len = 0;
@@ -546,7 +539,7 @@ nke__cl_alloc(int how, u_int size)
 	(void)how;
 	NKE_ASSERT(cls >= 0, "bad cluster size");
 	er = nke_cl_get(cls, NKE_CLS_RAW);
-	return er != NULL ? nke_cl_data(er) : NULL;
+	return er != NULL ? nke__cl_data(er) : NULL;
 }
 
 void
@@ -573,7 +566,7 @@ nke__cl_free(caddr_t buf, size_t size, const char *who)
 		nke__panic("%s: cluster %p is attached to an mbuf", who, (void *)buf);
 	if (er->er_class != cls)
 		nke__panic("%s: cluster %p is %u bytes, freed with size %zu", who, (void *)buf,
-		           nke_cl_sizes[er->er_class], size);
+		           nke__cl_size(er->er_class), size);
 	nke_cl_put(er);
 }
 
@@ -1658,8 +1651,8 @@ nke__m_sanity(struct __mbuf *m, int flags)
 				return "external storage with zero references";
 			if (er->er_class < NKE_CL_NPOOLS &&
 			    (er->er_state != NKE_CLS_MBUF ||
-			     n->m_ext.ext_size != nke_cl_sizes[er->er_class] ||
-			     n->m_ext.ext_buf != nke_cl_data(er)))
+			     n->m_ext.ext_size != nke__cl_size(er->er_class) ||
+			     n->m_ext.ext_buf != nke__cl_data(er)))
 				return "cluster state does not match the mbuf";
 			if (er->er_class == NKE_CL_EXT && er->er_state != NKE_CLS_EXT)
 				return "attached storage reference is not live";
