@@ -151,4 +151,72 @@ pt_feed_l3(u_int32_t ifindex, u_int32_t dir, u_int32_t family, const u_int8_t *p
 /* Copy a whole packet out of a chain (pkthdr.len bytes, at most max). */
 #define pt_flatten(m, buf, max) nkt_mbuf_flatten((m), (buf), (max))
 
+/* --- A capturing IP filter -------------------------------------------------- */
+
+/*
+ * An IP filter that counts its calls, keeps the protocols ipf_input was called
+ * with and a flat copy of the last packet it saw; with modify set it changes
+ * what it sees: inbound, the last byte of a UDP packet (0x99); outbound, the
+ * TTL or hop limit (9).
+ */
+struct pt_cap {
+	int calls_in, calls_out, modify;
+	int protos[8];
+	int n;
+	int v6;
+	u_int8_t pkt[512];
+	u_int32_t len;
+	ipfilter_t ref;
+};
+
+static PT_UNUSED errno_t
+pt_cap_in(void *cookie, mbuf_t *data, int off, u_int8_t proto)
+{
+	struct pt_cap *c = cookie;
+
+	(void)off;
+	c->calls_in++;
+	if (c->n < 8)
+		c->protos[c->n++] = proto;
+	c->len = pt_flatten(*data, c->pkt, sizeof(c->pkt));
+	if (c->modify && proto == 17) {
+		u_int8_t x = 0x99;
+
+		KT_ASSERT_EQ(mbuf_copyback(*data, c->len - 1, 1, &x, MBUF_WAITOK), 0);
+	}
+	return 0;
+}
+
+static PT_UNUSED errno_t
+pt_cap_out(void *cookie, mbuf_t *data, ipf_pktopts_t opts)
+{
+	struct pt_cap *c = cookie;
+
+	(void)opts;
+	c->calls_out++;
+	c->len = pt_flatten(*data, c->pkt, sizeof(c->pkt));
+	if (c->modify) {
+		u_int8_t ttl = 9;
+
+		KT_ASSERT_EQ(mbuf_copyback(*data, c->v6 ? 7 : 8, 1, &ttl, MBUF_WAITOK), 0);
+	}
+	return 0;
+}
+
+/* Install c as an IPv4 (v6 = 0) or IPv6 filter named "cap"/"cap6". */
+static PT_UNUSED void
+pt_cap_add(struct pt_cap *c, int v6)
+{
+	struct ipf_filter f;
+
+	memset(c, 0, sizeof(*c));
+	memset(&f, 0, sizeof(f));
+	c->v6 = v6;
+	f.cookie = c;
+	f.name = v6 ? "cap6" : "cap";
+	f.ipf_input = pt_cap_in;
+	f.ipf_output = pt_cap_out;
+	KT_ASSERT_EQ(v6 ? ipf_addv6(&f, &c->ref) : ipf_addv4(&f, &c->ref), 0);
+}
+
 #endif /* PKT_TESTUTIL_H_ */

@@ -12,62 +12,6 @@
 
 #include "pkt_testutil.h"
 
-struct cap {
-	int calls_in, calls_out, modify;
-	int protos[8];
-	int n;
-	u_int8_t pkt[512];
-	u_int32_t len;
-	ipfilter_t ref;
-};
-
-static errno_t
-cap_in(void *cookie, mbuf_t *data, int off, u_int8_t proto)
-{
-	struct cap *c = cookie;
-
-	(void)off;
-	c->calls_in++;
-	if (c->n < 8)
-		c->protos[c->n++] = proto;
-	c->len = pt_flatten(*data, c->pkt, sizeof(c->pkt));
-	if (c->modify && proto == 17) {
-		u_int8_t x = 0x99;
-
-		KT_ASSERT_EQ(mbuf_copyback(*data, c->len - 1, 1, &x, MBUF_WAITOK), 0);
-	}
-	return 0;
-}
-
-static errno_t
-cap_out(void *cookie, mbuf_t *data, ipf_pktopts_t opts)
-{
-	struct cap *c = cookie;
-
-	(void)opts;
-	c->calls_out++;
-	c->len = pt_flatten(*data, c->pkt, sizeof(c->pkt));
-	if (c->modify) {
-		u_int8_t hl = 9;
-
-		KT_ASSERT_EQ(mbuf_copyback(*data, 7, 1, &hl, MBUF_WAITOK), 0);
-	}
-	return 0;
-}
-
-static void
-cap_add(struct cap *c)
-{
-	struct ipf_filter f;
-
-	memset(c, 0, sizeof(*c));
-	memset(&f, 0, sizeof(f));
-	f.cookie = c;
-	f.name = "cap6";
-	f.ipf_input = cap_in;
-	f.ipf_output = cap_out;
-	KT_ASSERT_EQ(ipf_addv6(&f, &c->ref), 0);
-}
 
 static u_int8_t payload[128];
 
@@ -89,9 +33,9 @@ test_in_order_identity(void)
 {
 	u_int32_t idx = pt_attach_en("en0", 0, 0), h;
 	struct pt_pkt d, f1, f2;
-	struct cap c;
+	struct pt_cap c;
 
-	cap_add(&c);
+	pt_cap_add(&c, 1);
 	pt_record(1, 1);
 	h = datagram(&d, 1);
 	pt_frag6(&f1, &d, h, 0, 32, 1, 1);
@@ -116,9 +60,9 @@ test_changed_datagram(void)
 {
 	u_int32_t idx = pt_attach_en("en0", 0, 0), h;
 	struct pt_pkt d, f1, f2;
-	struct cap c;
+	struct pt_cap c;
 
-	cap_add(&c);
+	pt_cap_add(&c, 1);
 	c.modify = 1;
 	pt_record(1, 1);
 	h = datagram(&d, 1);
@@ -138,9 +82,9 @@ test_overlap_drops_datagram(void)
 	u_int32_t idx = pt_attach_en("en0", 0, 0), h;
 	struct pt_pkt d, f1, f2, f3;
 	struct nks_netstats ns;
-	struct cap c;
+	struct pt_cap c;
 
-	cap_add(&c);
+	pt_cap_add(&c, 1);
 	pt_record(1, 1);
 	h = datagram(&d, 1);
 	pt_frag6(&f1, &d, h, 0, 32, 1, 3);
@@ -171,9 +115,9 @@ test_duplicate_and_malformed(void)
 {
 	u_int32_t idx = pt_attach_en("en0", 0, 0), h;
 	struct pt_pkt d, f1, f2, bad;
-	struct cap c;
+	struct pt_cap c;
 
-	cap_add(&c);
+	pt_cap_add(&c, 1);
 	pt_record(1, 1);
 	h = datagram(&d, 1);
 	pt_frag6(&f1, &d, h, 0, 32, 1, 4);
@@ -232,9 +176,9 @@ test_outbound(void)
 {
 	u_int32_t idx = pt_attach_en("en0", 0, 0), h;
 	struct pt_pkt d, f1, f2;
-	struct cap c;
+	struct pt_cap c;
 
-	cap_add(&c);
+	pt_cap_add(&c, 1);
 	pt_record(1, 1);
 	h = datagram(&d, 0);
 	pt_frag6(&f1, &d, h, 0, 32, 1, 9);
@@ -257,9 +201,9 @@ test_outbound_refragment(void)
 	u_int32_t idx = pt_attach_en("en0", 0, 80), h, i, total = 0;
 	struct pt_pkt d;
 	u_int8_t whole[128];
-	struct cap c;
+	struct pt_cap c;
 
-	cap_add(&c);
+	pt_cap_add(&c, 1);
 	c.modify = 1;
 	pt_record(1, 1);
 	h = datagram(&d, 0);

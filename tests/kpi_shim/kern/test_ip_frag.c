@@ -11,59 +11,6 @@
 
 #include "pkt_testutil.h"
 
-struct cap {
-	int calls_in, calls_out, modify;
-	u_int8_t pkt[512];
-	u_int32_t len;
-	ipfilter_t ref;
-};
-
-static errno_t
-cap_in(void *cookie, mbuf_t *data, int off, u_int8_t proto)
-{
-	struct cap *c = cookie;
-
-	(void)off;
-	(void)proto;
-	c->calls_in++;
-	c->len = pt_flatten(*data, c->pkt, sizeof(c->pkt));
-	if (c->modify) {
-		u_int8_t x = 0x99;
-
-		KT_ASSERT_EQ(mbuf_copyback(*data, c->len - 1, 1, &x, MBUF_WAITOK), 0);
-	}
-	return 0;
-}
-
-static errno_t
-cap_out(void *cookie, mbuf_t *data, ipf_pktopts_t opts)
-{
-	struct cap *c = cookie;
-
-	(void)opts;
-	c->calls_out++;
-	c->len = pt_flatten(*data, c->pkt, sizeof(c->pkt));
-	if (c->modify) {
-		u_int8_t ttl = 9;
-
-		KT_ASSERT_EQ(mbuf_copyback(*data, 8, 1, &ttl, MBUF_WAITOK), 0);
-	}
-	return 0;
-}
-
-static void
-cap_add(struct cap *c)
-{
-	struct ipf_filter f;
-
-	memset(c, 0, sizeof(*c));
-	memset(&f, 0, sizeof(f));
-	f.cookie = c;
-	f.name = "cap";
-	f.ipf_input = cap_in;
-	f.ipf_output = cap_out;
-	KT_ASSERT_EQ(ipf_addv4(&f, &c->ref), 0);
-}
 
 static u_int8_t payload[256];
 
@@ -86,10 +33,10 @@ test_in_order_identity(void)
 	u_int32_t idx = pt_attach_en("en0", 0, 0), h;
 	struct pt_pkt d, f1, f2;
 	struct nks_netstats ns;
-	struct cap c;
+	struct pt_cap c;
 	u_int64_t r1, r2;
 
-	cap_add(&c);
+	pt_cap_add(&c, 0);
 	pt_record(1, 1);
 	h = datagram(&d, 1, 100);
 	pt_frag4(&f1, &d, h, 0, 32, 1);
@@ -123,9 +70,9 @@ test_out_of_order_changed(void)
 {
 	u_int32_t idx = pt_attach_en("en0", 0, 0), h;
 	struct pt_pkt d, f1, f2, f3;
-	struct cap c;
+	struct pt_cap c;
 
-	cap_add(&c);
+	pt_cap_add(&c, 0);
 	c.modify = 1;
 	pt_record(1, 1);
 	h = datagram(&d, 1, 101);
@@ -151,10 +98,10 @@ test_overlap_policy(void)
 {
 	u_int32_t idx = pt_attach_en("en0", 0, 0), h;
 	struct pt_pkt d, b, f, a;
-	struct cap c;
+	struct pt_cap c;
 	int order;
 
-	cap_add(&c);
+	pt_cap_add(&c, 0);
 	pt_record(1, 1);
 	for (order = 0; order < 2; order++) {
 		h = datagram(&d, 1, (u_int16_t)(200 + order));
@@ -194,9 +141,9 @@ test_duplicate_and_malformed(void)
 {
 	u_int32_t idx = pt_attach_en("en0", 0, 0), h;
 	struct pt_pkt d, f1, f2, bad;
-	struct cap c;
+	struct pt_cap c;
 
-	cap_add(&c);
+	pt_cap_add(&c, 0);
 	pt_record(1, 1);
 	h = datagram(&d, 1, 300);
 	pt_frag4(&f1, &d, h, 0, 32, 1);
@@ -371,9 +318,9 @@ test_outbound_identity(void)
 {
 	u_int32_t idx = pt_attach_en("en0", 0, 0), h;
 	struct pt_pkt d, f1, f2;
-	struct cap c;
+	struct pt_cap c;
 
-	cap_add(&c);
+	pt_cap_add(&c, 0);
 	pt_record(1, 1);
 	h = datagram(&d, 0, 600);
 	pt_frag4(&f1, &d, h, 0, 32, 1);
@@ -400,9 +347,9 @@ test_outbound_refragment(void)
 	u_int32_t idx = pt_attach_en("en0", 0, 60), h, i, total = 0;
 	struct pt_pkt d, f1, f2;
 	u_int8_t whole[128];
-	struct cap c;
+	struct pt_cap c;
 
-	cap_add(&c);
+	pt_cap_add(&c, 0);
 	c.modify = 1;
 	pt_record(1, 1);
 	h = datagram(&d, 0, 601);
