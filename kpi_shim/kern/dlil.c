@@ -707,6 +707,13 @@ nke__net_drain(void)
 {
 	u_int32_t n = 0;
 
+	/*
+	 * Nothing queued, no event waiting, no reassembly, no wake-up armed:
+	 * the usual case, twice a frame, and then there is nothing to do.
+	 */
+	if (NKE_LIKELY(inq_head == NULL && !inq_armed && nke__kev_npending == 0 &&
+	               nke__fq_count == 0))
+		return;
 	if (draining || nke__hostops == NULL)
 		return;
 	draining = 1;
@@ -740,7 +747,7 @@ nke__net_drain(void)
 		}
 		inq_process(m);
 	}
-	if (nke__reass_pending() != 0)
+	if (nke__fq_count != 0)
 		nke__reass_expire(nke__clock_uptime_ns);
 	/* Nothing left for the input thread: no wake-up pending either. */
 	if (inq_head == NULL && inq_armed) {

@@ -35,7 +35,7 @@
 static struct nke_fqlist fq_age[2]; /* [0] IPv4, [1] IPv6: deadline order */
 static struct nke_fragq *fq_hash[NKE_FQ_HASH];
 static struct nke_fragq *fq_free;
-static u_int32_t fq_count;
+u_int32_t nke__fq_count; /* reassembly queues (nke__net_drain looks at it every frame) */
 static u_int32_t fq_nfree;
 static u_int64_t fq_bytes;
 static thread_call_t fq_call;
@@ -85,15 +85,15 @@ fq_arm(void)
 static void
 fq_make_room(u_int64_t bytes, int newq)
 {
-	while ((fq_bytes + bytes > NKE_REASS_MAXBYTES || (newq && fq_count >= NKE_REASS_MAXQ)) &&
-	       fq_count > 0) {
+	while ((fq_bytes + bytes > NKE_REASS_MAXBYTES || (newq && nke__fq_count >= NKE_REASS_MAXQ)) &&
+	       nke__fq_count > 0) {
 		struct nke_fragq *a = TAILQ_FIRST(&fq_age[0]), *b = TAILQ_FIRST(&fq_age[1]);
 		struct nke_fragq *old = a;
 
 		if (old == NULL || (b != NULL && b->fq_created < a->fq_created))
 			old = b;
 		nke__fq_drop(old,
-		             fq_count >= NKE_REASS_MAXQ && newq ? "reass-limit" : "reass-memory");
+		             nke__fq_count >= NKE_REASS_MAXQ && newq ? "reass-limit" : "reass-memory");
 	}
 }
 
@@ -140,7 +140,7 @@ nke__fq_create(int family, u_int32_t dir, const u_int8_t *src, const u_int8_t *d
 	fq->fq_hnext = fq_hash[h];
 	fq_hash[h] = fq;
 	TAILQ_INSERT_TAIL(&fq_age[family == 4 ? 0 : 1], fq, fq_link);
-	fq_count++;
+	nke__fq_count++;
 	fq_arm();
 	return fq;
 }
@@ -155,7 +155,7 @@ fq_unlink(struct nke_fragq *fq)
 	if (*pp == fq)
 		*pp = fq->fq_hnext;
 	TAILQ_REMOVE(&fq_age[fq->fq_family == 4 ? 0 : 1], fq, fq_link);
-	fq_count--;
+	nke__fq_count--;
 	fq_bytes -= fq->fq_bytes;
 	fq->fq_hnext = fq_free;
 	fq_free = fq;
@@ -340,7 +340,7 @@ nke__reass_expire(u_int64_t now)
 u_int32_t
 nke__reass_pending(void)
 {
-	return fq_count;
+	return nke__fq_count;
 }
 
 static void
@@ -360,7 +360,7 @@ nke__reass_init(void)
 	TAILQ_INIT(&fq_age[1]);
 	memset(fq_hash, 0, sizeof(fq_hash));
 	fq_free = NULL;
-	fq_count = 0;
+	nke__fq_count = 0;
 	fq_nfree = 0;
 	fq_bytes = 0;
 	fq_armed = 0;

@@ -41,7 +41,7 @@ static struct {
 	u_int32_t kp_code;
 	u_int32_t kp_arg; /* KEV_DL_PROTO_ATTACHED: the protocol family */
 } kev_pending[KEV_PENDING_MAX];
-static unsigned kev_npending;
+unsigned nke__kev_npending; /* nke__net_drain looks at it every frame */
 
 NKE_KPI errno_t
 kev_vendor_code_find(const char *vendor_string, u_int32_t *vendor_code)
@@ -145,16 +145,16 @@ nke__dlil_post_msg(struct __ifnet *ifp, u_int32_t subclass, u_int32_t code)
 void
 nke__dlil_post_later(struct __ifnet *ifp, u_int32_t subclass, u_int32_t code, u_int32_t arg)
 {
-	if (kev_npending == KEV_PENDING_MAX) {
+	if (nke__kev_npending == KEV_PENDING_MAX) {
 		nke__warn("event-queue-full", "interface event %u for %s dropped", code,
 		          ifp->if_xname);
 		return;
 	}
-	kev_pending[kev_npending].kp_ifindex = ifp->if_index;
-	kev_pending[kev_npending].kp_subclass = subclass;
-	kev_pending[kev_npending].kp_code = code;
-	kev_pending[kev_npending].kp_arg = arg;
-	kev_npending++;
+	kev_pending[nke__kev_npending].kp_ifindex = ifp->if_index;
+	kev_pending[nke__kev_npending].kp_subclass = subclass;
+	kev_pending[nke__kev_npending].kp_code = code;
+	kev_pending[nke__kev_npending].kp_arg = arg;
+	nke__kev_npending++;
 	nke__inq_wakeup();
 }
 
@@ -164,7 +164,7 @@ nke__kev_drain(void)
 	unsigned i = 0;
 
 	/* In order; events posted meanwhile join the end. */
-	while (i < kev_npending) {
+	while (i < nke__kev_npending) {
 		struct __ifnet *ifp = nke__ifnet_byindex(kev_pending[i].kp_ifindex);
 		u_int32_t sub = kev_pending[i].kp_subclass, code = kev_pending[i].kp_code;
 		u_int32_t arg = kev_pending[i].kp_arg;
@@ -173,7 +173,7 @@ nke__kev_drain(void)
 		if (ifp != NULL)
 			post_msg(ifp, sub, code, arg);
 	}
-	kev_npending = 0;
+	nke__kev_npending = 0;
 }
 
 NKE_KPI errno_t
@@ -201,11 +201,11 @@ ifnet_event(ifnet_t interface, struct kern_event_msg *event_ptr)
 void
 nke__kev_init(void)
 {
-	kev_npending = 0;
+	nke__kev_npending = 0;
 }
 
 void
 nke__kev_fini(void)
 {
-	kev_npending = 0;
+	nke__kev_npending = 0;
 }

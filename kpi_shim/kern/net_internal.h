@@ -553,6 +553,8 @@ void nke__dlil_event(struct __ifnet *ifp, struct kev_msg *ev);
 /* Post code later (from the input thread), e.g. the link coming up. */
 void nke__dlil_post_later(struct __ifnet *ifp, u_int32_t subclass, u_int32_t code, u_int32_t arg);
 void nke__kev_drain(void);
+/* Events waiting for nke__kev_drain (kern_event.c). */
+extern unsigned nke__kev_npending;
 
 /* --- IPv4 / IPv6 --------------------------------------------------------------- */
 
@@ -617,6 +619,8 @@ void nke__reass_expire(u_int64_t now);
 void nke__reass_init(void);
 void nke__reass_fini(void);
 u_int32_t nke__reass_pending(void);
+/* Reassembly queues held (what nke__reass_pending returns). */
+extern u_int32_t nke__fq_count;
 
 /* Keep a contiguous copy of the captured frame (identity); NULL on failure. */
 struct __mbuf *nke__frame_copy(const struct nke_pktinfo *pi);
