@@ -603,10 +603,111 @@ test_sum_long_carries(void)
 	mbuf_freem(m);
 }
 
+/*
+ * The flat reference of expect_range_sum for any bytes (p: the chain's
+ * bytes from offset 0), 64-bit accumulator; len 0 through nke__m_sum16 only
+ * (mbuf_inet_cksum refuses it).
+ */
+static void
+expect_sum_of(mbuf_t m, const u_int8_t *p, u_int32_t off, u_int32_t len)
+{
+	u_int64_t sum = 0;
+	u_int32_t j;
+	u_int16_t c;
+
+	for (j = 0; j < len; j++)
+		sum += j % 2 ? p[off + j] : (u_int64_t)p[off + j] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	if (len > 0) {
+		KT_ASSERT_EQ(mbuf_inet_cksum(m, 0, off, len, &c), 0);
+		kt_expect_wire(c, (u_int16_t)~sum);
+	}
+	kt_expect_wire(nke__m_sum16(m, off, len), (u_int16_t)sum);
+}
+
+/*
+ * The vector sum's boundaries (nke_sum_vec: ranges of 128 bytes and more
+ * in 64-byte steps, the rest by words): every length 0..300 at every
+ * alignment 0..16 of one flat mbuf, over random bytes, all-0xff bytes and
+ * bytes of 0xfe/0xff (every 64-bit lane addition carries), so each split
+ * between the vector part, the 32-, 8-, 4- and 2-byte steps and an odd
+ * last byte is taken, with both parities of the start.
+ */
+static void
+test_sum_vector_boundaries(void)
+{
+	struct kt_rng r;
+	unsigned pat, off, len, i;
+	mbuf_t m;
+
+	kt_rng_seed(&r, 2024);
+	KT_ASSERT_EQ(mbuf_allocpacket(MBUF_WAITOK, sizeof(buf), NULL, &m), 0);
+	KT_ASSERT_NULL(mbuf_next(m));
+	mbuf_setlen(m, sizeof(buf));
+	for (pat = 0; pat < 3; pat++) {
+		for (i = 0; i < sizeof(buf); i++)
+			buf[i] = pat == 0   ? (u_int8_t)kt_randn(&r, 256)
+			         : pat == 1 ? 0xff
+			                    : (u_int8_t)(0xfe + kt_randn(&r, 2));
+		memcpy(mbuf_data(m), buf, sizeof(buf));
+		mbuf_pkthdr_setlen(m, sizeof(buf));
+		for (off = 0; off <= 16; off++)
+			for (len = 0; len <= 300; len++)
+				expect_sum_of(m, buf, off, len);
+	}
+	mbuf_freem(m);
+}
+
+/* A long flat range: one mbuf over caller storage (mbuf_attachcluster). */
+static u_int8_t kt_long[256 * 1024 + 64];
+
+static void
+kt_long_free(caddr_t b, u_int size, caddr_t arg)
+{
+	(void)b;
+	(void)size;
+	(void)arg;
+}
+
+/*
+ * Ranges far longer than a packet (up to 256 KiB in one mbuf: the vector
+ * lanes' sums grow past 2^32), all-0xff and near-0xff bytes, and random
+ * ones, at several alignments, against the byte-wise reference.
+ */
+static void
+test_sum_long_flat(void)
+{
+	static const u_int32_t lens[] = {128,    4096,        65535,  65536,     65537,
+	                                 131071, 131072 + 62, 200000, 256 * 1024};
+	struct kt_rng r;
+	unsigned pat, i, off;
+	mbuf_t m = NULL;
+
+	kt_rng_seed(&r, 4242);
+	KT_ASSERT_EQ(mbuf_attachcluster(MBUF_WAITOK, MBUF_TYPE_DATA, &m, (caddr_t)kt_long,
+	                                kt_long_free, sizeof(kt_long), NULL),
+	             0);
+	mbuf_setlen(m, sizeof(kt_long));
+	mbuf_pkthdr_setlen(m, sizeof(kt_long));
+	for (pat = 0; pat < 3; pat++) {
+		for (i = 0; i < sizeof(kt_long); i++)
+			kt_long[i] = pat == 0 ? 0xff
+			             : pat == 1
+			                 ? (u_int8_t)(0xff - kt_randn(&r, i % 5 == 0 ? 256 : 2))
+			                 : (u_int8_t)kt_randn(&r, 256);
+		for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+			for (off = 0; off < 64; off += off < 8 ? 1 : 13)
+				expect_sum_of(m, kt_long, off, lens[i]);
+	}
+	mbuf_freem(m);
+}
+
 NKT_CASES(NKT_CASE(test_ipv4_header_checksum), NKT_CASE(test_sum_zero_and_ones),
           NKT_CASE(test_ipv4_transport_checksums), NKT_CASE(test_ipv6_transport_checksums),
           NKT_CASE(test_ipv6_scope_embedded_word_skipped), NKT_CASE(test_sum_at_odd_offsets),
-          NKT_CASE(test_sum_long_carries), NKT_CASE(test_cksum_errors), NKT_CASE(test_cksum_panics),
+          NKT_CASE(test_sum_long_carries), NKT_CASE(test_sum_vector_boundaries),
+          NKT_CASE(test_sum_long_flat), NKT_CASE(test_cksum_errors), NKT_CASE(test_cksum_panics),
           NKT_CASE(test_finalize_ipv4_tcp_ip_layer), NKT_CASE(test_finalize_ipv4_udp_link_layer),
           NKT_CASE(test_finalize_udp_zero_becomes_ffff),
           NKT_CASE(test_finalize_ip_header_only_and_partial), NKT_CASE(test_finalize_ipv6),
