@@ -159,9 +159,6 @@ struct run {
 	struct sreason reasons[32];
 	unsigned nreasons;
 	uint64_t reasons_other;
-	uint64_t last_index;
-	uint32_t last_hook;
-	int have_last;
 	uint64_t emitted_in, emitted_out, emitted_injected, emitted_changed;
 
 	/* --annotate. */
@@ -382,10 +379,14 @@ describe_last(char *buf, size_t size)
 {
 	char hb[16];
 
+	nks_u64 index;
+	nks_u32 hook;
+
 	buf[0] = '\0';
-	if (R->have_last && R->last_index == (R->ctx.c_phase == NKR_PH_PACKET ? R->ctx.c_index : 0))
+	if (NKS_last_verdict(&index, &hook) &&
+	    index == (R->ctx.c_phase == NKR_PH_PACKET ? R->ctx.c_index : 0))
 		snprintf(buf, size, " (last completed filter callback: %s)",
-		         nkr_hook_name(R->last_hook, hb, sizeof(hb)));
+		         nkr_hook_name(hook, hb, sizeof(hb)));
 }
 
 static __attribute__((noreturn)) void
@@ -628,9 +629,6 @@ h_verdict(void *arg, const struct nks_verdict *vd)
 		/* Only counted (the summary): no words, no text. */
 		int32_t r = vd->vd_result;
 
-		R->have_last = 1;
-		R->last_index = vd->vd_index;
-		R->last_hook = vd->vd_hook;
 		if ((s = fstat_get(vd)) == NULL)
 			return;
 		if (!nkr_hook_is_packet(vd->vd_hook))
@@ -653,11 +651,7 @@ h_verdict(void *arg, const struct nks_verdict *vd)
 	 */
 	if (vc.vc_kind == NKR_V_PASS || vc.vc_kind == NKR_V_KEPT)
 		modified = (vd->vd_flags & NKS_VD_MODIFIED) != 0;
-	if (vc.vc_kind != NKR_V_STACK) {
-		R->have_last = 1;
-		R->last_index = vd->vd_index;
-		R->last_hook = vd->vd_hook;
-	}
+	/* (The last filter verdict, for a panic or a crash: NKS_last_verdict.) */
 
 	if (vc.vc_kind == NKR_V_STACK) {
 		count_reason(vc.vc_reason);
@@ -688,6 +682,44 @@ h_verdict(void *arg, const struct nks_verdict *vd)
 		else if (R->ctx.c_phase == NKR_PH_PACKET && vd->vd_index == R->ctx.c_index)
 			nkr_annot_clause(&R->note, vd, &vc, modified);
 	}
+}
+
+/*
+ * Brief verdicts counted in the kernel (seam v8): a filter's hook registers
+ * on its first verdict, where h_verdict would have met it (the summary
+ * lists the filters in that order); its handle is its fst[] index + 1.
+ */
+static nks_u64
+h_vfilter(void *arg, const char *kext, const char *filter, nks_u32 hook)
+{
+	struct nks_verdict vd;
+	struct fstat *s;
+
+	(void)arg;
+	memset(&vd, 0, sizeof(vd));
+	vd.vd_kext = kext;
+	vd.vd_filter = filter;
+	vd.vd_hook = hook;
+	if ((s = fstat_get(&vd)) == NULL)
+		return 0;
+	return (nks_u64)(s - R->fst) + 1;
+}
+
+static void
+h_vcounts(void *arg, nks_u64 handle, const struct nks_vcounts *vc)
+{
+	struct fstat *s;
+
+	(void)arg;
+	if (handle == 0 || handle > R->nfst)
+		return;
+	s = &R->fst[handle - 1];
+	s->f_pass += vc->vc_pass;
+	s->f_drop += vc->vc_drop;
+	s->f_kept += vc->vc_kept;
+	s->f_modified += vc->vc_modified;
+	s->f_injected += vc->vc_injected;
+	s->f_other += vc->vc_other;
 }
 
 /* A kern_control client received a message (while it read). */
@@ -739,6 +771,8 @@ crash_handler(int sig)
 	size_t o = 0, n;
 	unsigned i;
 	const char *p = "nke-replay: crashed (signal ";
+	nks_u64 last_index;
+	nks_u32 last_hook;
 
 	n = strlen(p);
 	memcpy(buf, p, n);
@@ -755,10 +789,11 @@ crash_handler(int sig)
 	/* The kext code running (hook, kext, filter): stress.c. */
 	if (o + 96 < sizeof(buf))
 		o += nkr_stress_crash_note(buf + o, sizeof(buf) - o - 96);
-	if (R->have_last && R->last_hook > 0 && R->last_hook < NKS_HOOK_MAX &&
-	    R->last_index == (R->ctx.c_phase == NKR_PH_PACKET ? R->ctx.c_index : 0)) {
+	if (NKS_last_verdict(&last_index, &last_hook) && last_hook > 0 &&
+	    last_hook < NKS_HOOK_MAX &&
+	    last_index == (R->ctx.c_phase == NKR_PH_PACKET ? R->ctx.c_index : 0)) {
 		char hb[16];
-		const char *hn = nkr_hook_name(R->last_hook, hb, sizeof(hb));
+		const char *hn = nkr_hook_name(last_hook, hb, sizeof(hb));
 
 		p = " (last filter callback that returned: ";
 		n = strlen(p);
@@ -1227,6 +1262,9 @@ summary(int status)
 	unsigned i, j;
 	char hb[16];
 
+	/* The counts the kernel kept (brief verdicts), also after a panic. */
+	if (R->kernel_up)
+		NKS_verdict_flush();
 	fprintf(f, "nke-replay: summary of %s\n", R->o->o_read);
 	if (R->src != NULL) {
 		skipped = nkr_source_skipped(R->src, &why);
@@ -1612,6 +1650,11 @@ nkr_run(const struct nkr_opts *o)
 	/* Verdicts cost a hash per packet: only when something shows them. */
 	if (R->have_log || R->a != NULL || !o->o_quiet)
 		R->ho.ho_verdict = h_verdict;
+	/* Only counted: the kernel counts the plain ones (NKS_verdict_mode). */
+	if (!R->have_log && R->a == NULL && !o->o_quiet) {
+		R->ho.ho_vfilter = h_vfilter;
+		R->ho.ho_vcounts = h_vcounts;
+	}
 	nkr_stress_hostops(&R->ho, &R->ctx); /* --fail-alloc, symbolised reports */
 	crash_install();
 	if (setjmp(R->jb) == 0)

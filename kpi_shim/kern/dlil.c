@@ -318,9 +318,10 @@ iff_run(struct __ifnet *ifp, struct __mbuf **mp, char **framep, u_int32_t pf)
 		if (vd_on) {
 			char d[16];
 
-			nke__verdict_t(&vt, hook, in ? NKS_DIR_IN : NKS_DIR_OUT, ifp, f->filt_kext,
-			               f->filt_f.iff_name, r, orig, r == EJUSTRETURN ? NULL : *mp,
-			               0, nke__vd_brief() ? NULL : pf_detail(d, pf));
+			nke__verdict_c(&f->filt_vc[!in], &vt, hook, in ? NKS_DIR_IN : NKS_DIR_OUT,
+			               ifp, f->filt_kext, f->filt_f.iff_name, r, orig,
+			               r == EJUSTRETURN ? NULL : *mp, 0,
+			               nke__vd_brief() ? NULL : pf_detail(d, pf));
 		}
 		r = nke__cb_result(r, mp, what, f->filt_f.iff_name);
 		if (r != 0)

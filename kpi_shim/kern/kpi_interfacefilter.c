@@ -61,6 +61,8 @@ filter_destroy(struct __ifnet_filter *f)
 		f->filt_f.iff_detached(f->filt_f.iff_cookie, f->filt_ifp);
 		nke__cb_leave(&cb);
 	}
+	nke__vcount_gone(&f->filt_vc[0]);
+	nke__vcount_gone(&f->filt_vc[1]);
 	f->filt_magic = 0;
 	NKH_free(f, sizeof(*f));
 }
@@ -212,6 +214,8 @@ nke__iflt_fini(void)
 		/* Filters still attached at the end: freed, not reported here. */
 		while ((f = TAILQ_FIRST(&ifp->if_flt)) != NULL) {
 			TAILQ_REMOVE(&ifp->if_flt, f, filt_next);
+			nke__vcount_gone(&f->filt_vc[0]);
+			nke__vcount_gone(&f->filt_vc[1]);
 			f->filt_magic = 0;
 			NKH_free(f, sizeof(*f));
 		}

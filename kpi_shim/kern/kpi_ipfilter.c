@@ -54,6 +54,8 @@ ipf_free(struct opaque_ipfilter *f)
 	ipf_gone[i].g_kext = f->ipf_kext;
 	strlcpy(ipf_gone[i].g_name, f->ipf_f.name != NULL ? f->ipf_f.name : "",
 	        sizeof(ipf_gone[i].g_name));
+	nke__vcount_gone(&f->ipf_vc[0]);
+	nke__vcount_gone(&f->ipf_vc[1]);
 	f->ipf_magic = 0;
 	NKH_free(f, sizeof(*f));
 }
@@ -335,8 +337,9 @@ nke__ipf_input_run(int family, struct __mbuf **mp, int off, int proto, u_int64_t
 				memcpy(e, " offset=", 8);
 				*nke__put_int(e + 8, off) = '\0';
 			}
-			nke__verdict_t(&vt, NKS_HOOK_IPF_INPUT, NKS_DIR_IN, pi->pi_ifp, f->ipf_kext,
-			               f->ipf_f.name, r, orig, r == EJUSTRETURN ? NULL : *mp, 0,
+			nke__verdict_c(&f->ipf_vc[0], &vt, NKS_HOOK_IPF_INPUT, NKS_DIR_IN,
+			               pi->pi_ifp, f->ipf_kext, f->ipf_f.name, r, orig,
+			               r == EJUSTRETURN ? NULL : *mp, 0,
 			               nke__vd_brief() ? NULL : d);
 		}
 		if (nke__cb_result(r, mp, "ipf_input", f->ipf_f.name) != 0) {
@@ -471,9 +474,9 @@ nke__ipf_output_run(int family, struct __mbuf **mp, u_int64_t inject, ipf_pktopt
 				memcpy(d, "proto=", 6);
 				*nke__put_int(d + 6, pkt_proto(family, after)) = '\0';
 			}
-			nke__verdict_t(&vt, NKS_HOOK_IPF_OUTPUT, NKS_DIR_OUT,
-			               pi != NULL ? pi->pi_ifp : NULL, f->ipf_kext, f->ipf_f.name, r,
-			               orig, after, 0, nke__vd_brief() ? NULL : d);
+			nke__verdict_c(&f->ipf_vc[1], &vt, NKS_HOOK_IPF_OUTPUT, NKS_DIR_OUT,
+			               pi != NULL ? pi->pi_ifp : NULL, f->ipf_kext, f->ipf_f.name,
+			               r, orig, after, 0, nke__vd_brief() ? NULL : d);
 		}
 		if (family == 4 && r != 0 && r != EJUSTRETURN && *mp != orig)
 			/*

@@ -96,6 +96,8 @@ static void
 sflt_free(struct nke_sflt *f)
 {
 	TAILQ_REMOVE(&sflt_every, f, sf_elink);
+	nke__vcount_gone(&f->sf_vc[0]);
+	nke__vcount_gone(&f->sf_vc[1]);
 	f->sf_magic = 0;
 	NKH_free(f, sizeof(*f));
 }
@@ -126,6 +128,7 @@ sflt_release(struct nke_sflt *f)
 		vd.vd_kext = nke__kext_name_of(f->sf_kext);
 		vd.vd_filter = f->sf_f.sf_name;
 		vd.vd_detail = d;
+		nke__vd_last(vd.vd_index, NKS_HOOK_SOCKET);
 		ho->ho_verdict(ho->ho_arg, &vd);
 	}
 	sflt_free(f);
@@ -478,9 +481,10 @@ nke__sflt_data_in(struct __socket *so, const struct sockaddr *from, struct __mbu
 
 			if (!nke__vd_brief())
 				data_detail(d, sizeof(d), so, from, "from", control, flags);
-			nke__verdict_t(&vt, NKS_HOOK_SF_DATA_IN, NKS_DIR_IN, ifp, f->sf_kext,
-			               f->sf_f.sf_name, error, orig, error == EJUSTRETURN ? NULL : *data,
-			               0, nke__vd_brief() ? NULL : d);
+			nke__verdict_c(&f->sf_vc[0], &vt, NKS_HOOK_SF_DATA_IN, NKS_DIR_IN, ifp,
+			               f->sf_kext, f->sf_f.sf_name, error, orig,
+			               error == EJUSTRETURN ? NULL : *data, 0,
+			               nke__vd_brief() ? NULL : d);
 		}
 		sfe_release(e);
 	}
@@ -519,9 +523,10 @@ nke__sflt_data_out(struct __socket *so, const struct sockaddr *to, struct __mbuf
 
 			if (!nke__vd_brief())
 				data_detail(d, sizeof(d), so, to, "to", control, flags);
-			nke__verdict_t(&vt, NKS_HOOK_SF_DATA_OUT, NKS_DIR_OUT, ifp, f->sf_kext,
-			               f->sf_f.sf_name, error, orig, error == EJUSTRETURN ? NULL : *data,
-			               0, nke__vd_brief() ? NULL : d);
+			nke__verdict_c(&f->sf_vc[1], &vt, NKS_HOOK_SF_DATA_OUT, NKS_DIR_OUT, ifp,
+			               f->sf_kext, f->sf_f.sf_name, error, orig,
+			               error == EJUSTRETURN ? NULL : *data, 0,
+			               nke__vd_brief() ? NULL : d);
 		}
 		sfe_release(e);
 	}

@@ -230,6 +230,18 @@ int nke__in6_ours(struct __ifnet *ifp, const u_int8_t dst[16]);
 /* Outbound interface for a packet to dst with no other hint; NULL: none. */
 struct __ifnet *nke__route(int family, const u_int8_t *dst, u_int32_t boundif);
 
+/*
+ * The verdict counters of one filter's hook, in the filter's record (zero
+ * them with it).  On its first verdict it registers with the host
+ * (ho_vfilter) and joins the list NKS_verdict_flush() walks; the record's
+ * free must call nke__vcount_gone() first.
+ */
+struct nke_vcount {
+	struct nke_vcount *vc_next, **vc_prevp; /* vc_prevp NULL: not registered */
+	u_int64_t vc_handle;                    /* the host's */
+	struct nks_vcounts vc_n;                /* since the last ho_vcounts */
+};
+
 /* --- Interface filters ---------------------------------------------------- */
 
 struct __ifnet_filter {
@@ -238,7 +250,8 @@ struct __ifnet_filter {
 	u_int32_t filt_kext; /* load tag of the kext that attached it */
 	struct __ifnet *filt_ifp;
 	struct iff_filter filt_f;
-	int filt_skip; /* detached (perhaps not yet reaped) */
+	int filt_skip;                /* detached (perhaps not yet reaped) */
+	struct nke_vcount filt_vc[2]; /* verdicts: iff_input, iff_output */
 };
 
 /* Traversal bracket of an interface's filter list (detach deferral). */
@@ -258,6 +271,7 @@ struct opaque_ipfilter {
 	int ipf_removed;
 	u_int64_t ipf_id; /* what the injection tag records */
 	struct ipf_filter ipf_f;
+	struct nke_vcount ipf_vc[2]; /* verdicts: ipf_input, ipf_output */
 };
 
 TAILQ_HEAD(nke_ipf_list, opaque_ipfilter);
@@ -428,6 +442,29 @@ nke__vd_brief(void)
 extern u_int64_t nke__cur_index;
 
 /*
+ * Verdicts counted here (struct nks_vcounts): brief mode and the host
+ * installed ho_vfilter/ho_vcounts.  Set by NKS_verdict_mode().
+ */
+extern int nke__vd_count;
+
+/* NKS_last_verdict(): set for every filter verdict while nke__vd_on(). */
+extern u_int64_t nke__vd_last_index;
+extern u_int32_t nke__vd_last_hook;
+
+static inline void
+nke__vd_last(u_int64_t index, u_int32_t hook)
+{
+	nke__vd_last_index = index;
+	nke__vd_last_hook = hook;
+}
+
+/* Register vc (kext: the verdict's vd_kext); the slow path of the first verdict. */
+void nke__vcount_register(struct nke_vcount *vc, const char *kext, const char *filter,
+                          u_int32_t hook);
+/* Hand vc's counts to the host and leave the list (the record is going). */
+void nke__vcount_gone(struct nke_vcount *vc);
+
+/*
  * One traversal of a hook's filters for one packet, for NKS_VD_MODIFIED:
  * what the previous callback left (length and hash), known only once a
  * second filter is about to be called (nothing is hashed for the first
@@ -440,8 +477,16 @@ struct nke_vtrack {
 	u_int64_t vt_hash;
 };
 
+/* nke__vtrack_before() when there is something to take. */
+void nke__vtrack_take(struct nke_vtrack *vt, struct __mbuf *m, u_int32_t moff);
+
 /* Before a callback of the traversal: m (from moff) is what the previous one left. */
-void nke__vtrack_before(struct nke_vtrack *vt, struct __mbuf *m, u_int32_t moff);
+static inline void
+nke__vtrack_before(struct nke_vtrack *vt, struct __mbuf *m, u_int32_t moff)
+{
+	if (vt->vt_n != 0 && !vt->vt_have)
+		nke__vtrack_take(vt, m, moff);
+}
 
 /*
  * nke__verdict() within a traversal: sets NKS_VD_MODIFIED from vt and
@@ -450,6 +495,70 @@ void nke__vtrack_before(struct nke_vtrack *vt, struct __mbuf *m, u_int32_t moff)
 void nke__verdict_t(struct nke_vtrack *vt, u_int32_t hook, u_int32_t dir, struct __ifnet *ifp,
                     u_int32_t kext, const char *filter, int result, struct __mbuf *orig,
                     struct __mbuf *m, u_int32_t moff, const char *detail);
+
+/* nke__verdict_c() counted, the cases the inline part leaves out. */
+void nke__verdict_cslow(struct nke_vcount *vc, struct nke_vtrack *vt, u_int32_t hook,
+                        u_int32_t kext, const char *filter, int result, struct __mbuf *m,
+                        u_int32_t moff);
+
+/*
+ * nke__verdict_t() of a packet hook whose counters are vc (vt not NULL):
+ * counted in vc when nke__vd_count, else reported.  Counted, the verdict is
+ * reduced to what the host counted of it: the record index
+ * (NKS_last_verdict), NKS_VD_INJECTED, and NKS_VD_MODIFIED, whose length
+ * and hash are taken as nke__verdict_t() takes them, only from the second
+ * filter of the traversal on: the first has nothing to be compared with
+ * (and brief mode hashes nothing for it).  That first verdict of a
+ * registered filter is the common case, inline: a few loads and adds.
+ * detail may be NULL when nke__vd_brief().
+ */
+static inline void
+nke__verdict_c(struct nke_vcount *vc, struct nke_vtrack *vt, u_int32_t hook, u_int32_t dir,
+               struct __ifnet *ifp, u_int32_t kext, const char *filter, int result,
+               struct __mbuf *orig, struct __mbuf *m, u_int32_t moff, const char *detail)
+{
+	struct nks_vcounts *n = &vc->vc_n;
+	u_int64_t index = nke__cur_index;
+
+	if (!nke__vd_count) {
+		nke__verdict_t(vt, hook, dir, ifp, kext, filter, result, orig, m, moff, detail);
+		return;
+	}
+	if (NKE_UNLIKELY(vt->vt_n != 0 || vc->vc_prevp == NULL)) {
+		nke__verdict_cslow(vc, vt, hook, kext, filter, result, m, moff);
+		return;
+	}
+	/* orig may be gone (kept and freed by the filter): read only m. */
+	if (m != NULL && nke__m_live(m) && (m->m_flags & M_PKTHDR)) {
+		if (NKE_PC(m)->pc_index != 0)
+			index = NKE_PC(m)->pc_index;
+		n->vc_injected += (NKE_PC(m)->pc_flags & NKE_PC_INJECTED) != 0;
+	}
+	if (result == 0)
+		n->vc_pass++;
+	else if (result == EJUSTRETURN)
+		n->vc_kept++;
+	else
+		n->vc_drop++;
+	/* The next filter's nke__vtrack_before() takes what this one left. */
+	vt->vt_n = 1;
+	vt->vt_have = 0;
+	nke__vd_last(index, hook);
+}
+
+/* The counters of the stack's NKS_HOOK_APP verdicts (no filter's). */
+extern struct nke_vcount nke__vcount_app;
+
+/* A NKS_HOOK_APP verdict (index: its vd_index), when nke__vd_count: counted. */
+static inline void
+nke__verdict_app_c(u_int64_t index, int injected)
+{
+	if (NKE_UNLIKELY(nke__vcount_app.vc_prevp == NULL))
+		nke__vcount_register(&nke__vcount_app, NULL, NULL, NKS_HOOK_APP);
+	nke__vcount_app.vc_n.vc_other++;
+	nke__vcount_app.vc_n.vc_injected += injected != 0;
+	nke__vd_last(index, NKS_HOOK_APP);
+}
 
 /*
  * One verdict.  m is the packet after the callback (NULL when none is

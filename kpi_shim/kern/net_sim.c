@@ -209,11 +209,81 @@ nke__cb_leave(struct nke_cb *cb)
 /* --- Verdicts ---------------------------------------------------------------------- */
 
 u_int32_t nke__vd_mode;
+int nke__vd_count;
+u_int64_t nke__vd_last_index;
+u_int32_t nke__vd_last_hook;
+
+/* The registered counters (struct nke_vcount), for NKS_verdict_flush(). */
+static struct nke_vcount *vcount_head;
 
 NKE_KPI void
 NKS_verdict_mode(nks_u32 mode)
 {
+	const struct nks_hostops *ho = nke__hostops;
+
 	nke__vd_mode = mode & NKS_VDM_BRIEF;
+	nke__vd_count = (nke__vd_mode & NKS_VDM_BRIEF) && ho != NULL && ho->ho_verdict != NULL &&
+	                ho->ho_vfilter != NULL && ho->ho_vcounts != NULL;
+}
+
+NKE_KPI int
+NKS_last_verdict(nks_u64 *index, nks_u32 *hook)
+{
+	if (nke__vd_last_hook == 0)
+		return 0;
+	*index = nke__vd_last_index;
+	*hook = nke__vd_last_hook;
+	return 1;
+}
+
+void
+nke__vcount_register(struct nke_vcount *vc, const char *kext, const char *filter, u_int32_t hook)
+{
+	const struct nks_hostops *ho = nke__hostops;
+
+	vc->vc_handle = ho->ho_vfilter(ho->ho_arg, kext, filter, hook);
+	vc->vc_next = vcount_head;
+	if (vcount_head != NULL)
+		vcount_head->vc_prevp = &vc->vc_next;
+	vc->vc_prevp = &vcount_head;
+	vcount_head = vc;
+}
+
+static void
+vcount_flush(struct nke_vcount *vc)
+{
+	const struct nks_hostops *ho = nke__hostops;
+	const struct nks_vcounts *n = &vc->vc_n;
+
+	if ((n->vc_pass | n->vc_drop | n->vc_kept | n->vc_modified | n->vc_injected |
+	     n->vc_other) == 0)
+		return;
+	ho->ho_vcounts(ho->ho_arg, vc->vc_handle, n);
+	memset(&vc->vc_n, 0, sizeof(vc->vc_n));
+}
+
+void
+nke__vcount_gone(struct nke_vcount *vc)
+{
+	if (vc->vc_prevp == NULL)
+		return;
+	vcount_flush(vc);
+	*vc->vc_prevp = vc->vc_next;
+	if (vc->vc_next != NULL)
+		vc->vc_next->vc_prevp = vc->vc_prevp;
+	vc->vc_next = NULL;
+	vc->vc_prevp = NULL;
+}
+
+NKE_KPI void
+NKS_verdict_flush(void)
+{
+	struct nke_vcount *vc;
+
+	if (nke__hostops == NULL)
+		return;
+	for (vc = vcount_head; vc != NULL; vc = vc->vc_next)
+		vcount_flush(vc);
 }
 
 /* Decimal digits of v at p (no NUL): counted first, then written two at a time. */
@@ -272,10 +342,8 @@ vd_len_of(struct __mbuf *m, u_int32_t moff)
 }
 
 void
-nke__vtrack_before(struct nke_vtrack *vt, struct __mbuf *m, u_int32_t moff)
+nke__vtrack_take(struct nke_vtrack *vt, struct __mbuf *m, u_int32_t moff)
 {
-	if (vt->vt_n == 0 || vt->vt_have)
-		return;
 	vt->vt_len = vd_len_of(m, moff);
 	vt->vt_hash = vt->vt_len > 0 ? nke__hash(m, moff, vt->vt_len) : 0;
 	vt->vt_have = 1;
@@ -337,8 +405,46 @@ nke__verdict_t(struct nke_vtrack *vt, u_int32_t hook, u_int32_t dir, struct __if
 	}
 	if (brief)
 		vd.vd_hash = 0;
+	if (hook != NKS_HOOK_STACK)
+		nke__vd_last(vd.vd_index, hook);
 	ho->ho_verdict(ho->ho_arg, &vd);
 }
+
+void
+nke__verdict_cslow(struct nke_vcount *vc, struct nke_vtrack *vt, u_int32_t hook, u_int32_t kext,
+                   const char *filter, int result, struct __mbuf *m, u_int32_t moff)
+{
+	struct nks_vcounts *n = &vc->vc_n;
+	u_int64_t index = nke__cur_index, hash = 0;
+	u_int32_t len = 0;
+
+	if (vc->vc_prevp == NULL)
+		nke__vcount_register(vc, nke__kext_name_of(kext), filter, hook);
+	if (m != NULL && nke__m_live(m) && (m->m_flags & M_PKTHDR)) {
+		if (NKE_PC(m)->pc_index != 0)
+			index = NKE_PC(m)->pc_index;
+		n->vc_injected += (NKE_PC(m)->pc_flags & NKE_PC_INJECTED) != 0;
+		if (vt->vt_n > 0) {
+			len = vd_len_of(m, moff);
+			if (len > 0)
+				hash = nke__hash(m, moff, len);
+		}
+	}
+	if (result == 0 || result == EJUSTRETURN) {
+		*(result == 0 ? &n->vc_pass : &n->vc_kept) += 1;
+		n->vc_modified +=
+		    vt->vt_n > 0 && vt->vt_have && (vt->vt_len != len || vt->vt_hash != hash);
+	} else {
+		n->vc_drop++;
+	}
+	vt->vt_n++;
+	vt->vt_have = vt->vt_n > 1;
+	vt->vt_len = len;
+	vt->vt_hash = hash;
+	nke__vd_last(index, hook);
+}
+
+struct nke_vcount nke__vcount_app;
 
 void
 nke__verdict(u_int32_t hook, u_int32_t dir, struct __ifnet *ifp, u_int32_t kext, const char *filter,
@@ -1088,6 +1194,11 @@ nke__net_init(void)
 	memo_cap = 0;
 	memo_len = 0;
 	nke__vd_mode = 0;
+	nke__vd_count = 0;
+	nke__vd_last_index = 0;
+	nke__vd_last_hook = 0;
+	vcount_head = NULL;
+	memset(&nke__vcount_app, 0, sizeof(nke__vcount_app));
 	nke__ifnet_init();
 	nke__kev_init();
 	nke__dlil_init();
@@ -1100,6 +1211,7 @@ nke__net_init(void)
 void
 nke__net_fini(void)
 {
+	nke__vcount_gone(&nke__vcount_app);
 	nke__ctl_reset(1);
 	nke__sock_fini();
 	nke__reass_fini();
@@ -1115,4 +1227,5 @@ nke__net_fini(void)
 	memo_buf = NULL;
 	memo_cap = 0;
 	memo_len = 0;
+	vcount_head = NULL;
 }

@@ -73,6 +73,7 @@ struct nke_sflt {
 	int sf_refs;        /* registration + one per attachment */
 	struct nke_sfe *sf_entries; /* attachments (sfe_next_onfilter) */
 	struct sflt_filter sf_f;    /* the kext's record, copied */
+	struct nke_vcount sf_vc[2]; /* verdicts: sf_data_in, sf_data_out */
 };
 
 #define SFEF_ATTACHED 0x1 /* holds the "attached" reference */

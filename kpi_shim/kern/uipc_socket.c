@@ -378,6 +378,7 @@ nke__so_note_emit(struct __socket *so, int result, struct __mbuf *m, const char 
 	vd.vd_hook = NKS_HOOK_SOCKET;
 	vd.vd_result = result;
 	vd.vd_detail = nke__vd_brief() ? NULL : d;
+	nke__vd_last(vd.vd_index, NKS_HOOK_SOCKET);
 	ho->ho_verdict(ho->ho_arg, &vd);
 }
 
@@ -405,6 +406,11 @@ app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, u_int32_
 	}
 	if (nke__sflt_count == 0)
 		return;
+	if (nke__vd_count) {
+		nke__verdict_app_c(mbuf_index(m), m != NULL && (m->m_flags & M_PKTHDR) &&
+		                                      (NKE_PC(m)->pc_flags & NKE_PC_INJECTED));
+		return;
+	}
 	h = 0;
 	d[0] = '\0';
 	if (!nke__vd_brief()) {
@@ -443,6 +449,7 @@ app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, u_int32_
 	if (m != NULL && (m->m_flags & M_PKTHDR) && (NKE_PC(m)->pc_flags & NKE_PC_INJECTED))
 		vd.vd_flags |= NKS_VD_INJECTED;
 	vd.vd_detail = nke__vd_brief() ? NULL : d;
+	nke__vd_last(vd.vd_index, NKS_HOOK_APP);
 	ho->ho_verdict(ho->ho_arg, &vd);
 }
 

@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define NKS_SEAM_VERSION 7
+#define NKS_SEAM_VERSION 8
 
 typedef __INT8_TYPE__ nks_i8;
 typedef __UINT8_TYPE__ nks_u8;
@@ -67,6 +67,7 @@ struct nks_event {
 
 struct nks_emit;
 struct nks_verdict;
+struct nks_vcounts;
 
 /*
  * Services the host provides to the simulated kernel.  Installed once by
@@ -130,6 +131,18 @@ struct nks_hostops {
 	 * the kernel print the bare address.  Called only while reporting.
 	 */
 	void (*ho_symbolize)(void *arg, const void *addr, char *buf, nks_size size);
+
+	/*
+	 * Optional (v8), both or neither, used only with ho_verdict and
+	 * NKS_VDM_BRIEF: the kernel counts the plain verdicts itself (see
+	 * struct nks_vcounts).  ho_vfilter: the first counted verdict of a
+	 * filter's hook (kext: bundle id, NULL for the stack's NKS_HOOK_APP;
+	 * filter: its name or NULL) comes at the moment its ho_verdict would
+	 * have, before it is counted; the host returns a handle for it.
+	 * ho_vcounts: counts of that handle since the last call, to add up.
+	 */
+	nks_u64 (*ho_vfilter)(void *arg, const char *kext, const char *filter, nks_u32 hook);
+	void (*ho_vcounts)(void *arg, nks_u64 handle, const struct nks_vcounts *vc);
 };
 
 /* Live-object counters, for leak checks in tests and at the end of a run. */
@@ -417,6 +430,31 @@ void NKS_netstats(struct nks_netstats *ns);
  */
 #define NKS_VDM_BRIEF 0x1
 void NKS_verdict_mode(nks_u32 mode);
+
+/*
+ * (v8) Verdicts counted in the kernel: in brief mode with ho_vfilter and
+ * ho_vcounts, the verdicts of the packet hooks (iff_input, iff_output,
+ * ipf_input, ipf_output, sf_data_in, sf_data_out) and NKS_HOOK_APP ones
+ * do not come through ho_verdict; each (filter, hook) counts them:
+ * vc_pass (result 0), vc_kept (EJUSTRETURN), vc_drop (any other result),
+ * vc_modified (pass or kept with NKS_VD_MODIFIED), vc_injected
+ * (NKS_VD_INJECTED), vc_other (NKS_HOOK_APP verdicts).  The counts reach
+ * the host (ho_vcounts) when the filter goes away and when the host calls
+ * NKS_verdict_flush(), which it does before it reads its totals (also
+ * after a simulated panic).  Every other verdict comes as always.
+ */
+struct nks_vcounts {
+	nks_u64 vc_pass, vc_drop, vc_kept, vc_modified, vc_injected, vc_other;
+};
+void NKS_verdict_flush(void);
+
+/*
+ * (v8) The last filter verdict (any hook but NKS_HOOK_STACK) given while
+ * ho_verdict is installed, counted or not: its vd_index and vd_hook.
+ * Returns 0 (and sets nothing) if none since NKS_init.  Reads two
+ * variables: safe in a signal handler.
+ */
+int NKS_last_verdict(nks_u64 *index, nks_u32 *hook);
 
 /*
  * The simulated applications exit (v3): every socket they still have open
