@@ -658,37 +658,18 @@ vmid_raw(struct nkr_vmid *m, size_t *off, const char *s)
 }
 
 /*
- * The cached middle of vd's line ("in en0 ipf_input com.example.fw flt "),
- * or NULL if its names are too long to be cached.  An open-addressing table:
- * an entry, once used, keeps its key (the pointers) and is refilled in place
- * when the bytes behind them changed; the table is emptied when it is 3/4
- * full (kexts that come and go leave keys that will not come back).
+ * Fill the entry m for vd (found with vd's key but other bytes behind it,
+ * or unused: `fresh`), emptying the table first when it is 3/4 full;
+ * returns m, or NULL if the names are too long to be cached.
  */
-static const struct nkr_vmid *
-vmid_get(struct nkr_vlog *l, const struct nks_verdict *vd)
+static __attribute__((noinline)) const struct nkr_vmid *
+vmid_fill(struct nkr_vlog *l, const struct nks_verdict *vd, struct nkr_vmid *m, int fresh)
 {
-	size_t i = vmid_slot(vd);
-	struct nkr_vmid *m;
 	char t[4 * NKR_VMID_RAW + 64], hb[16], *o;
 	const char *hook;
 	size_t off = 0;
 
-	for (;; i = (i + 1) % NKR_VMID_N) {
-		m = &l->l_mid[i];
-		if (!m->m_used)
-			break;
-		if (m->m_if != vd->vd_ifname || m->m_kext != vd->vd_kext ||
-		    m->m_filter != vd->vd_filter || m->m_hook != vd->vd_hook ||
-		    m->m_dir != vd->vd_dir)
-			continue;
-		/* The pointers match: do the bytes they point to now? */
-		if (m->m_len != 0 && (m->m_if == NULL || strcmp(m->m_raw, m->m_if) == 0) &&
-		    (m->m_kext == NULL || strcmp(m->m_raw + m->m_kext_off, m->m_kext) == 0) &&
-		    (m->m_filter == NULL || strcmp(m->m_raw + m->m_filter_off, m->m_filter) == 0))
-			return m;
-		break;
-	}
-	if (!m->m_used) {
+	if (fresh) {
 		if (l->l_nmid >= NKR_VMID_N * 3 / 4) {
 			memset(l->l_mid, 0, sizeof(l->l_mid));
 			l->l_nmid = 0;
@@ -727,6 +708,37 @@ vmid_get(struct nkr_vlog *l, const struct nks_verdict *vd)
 	memcpy(m->m_text, t, (size_t)(o - t));
 	m->m_len = (uint16_t)(o - t);
 	return m;
+}
+
+/*
+ * The cached middle of vd's line ("in en0 ipf_input com.example.fw flt "),
+ * or NULL if its names are too long to be cached.  An open-addressing table:
+ * an entry, once used, keeps its key (the pointers) and is refilled in place
+ * when the bytes behind them changed; the table is emptied when it is 3/4
+ * full (kexts that come and go leave keys that will not come back).  The
+ * lookup is inline, the filling (rare) out of line.
+ */
+static inline const struct nkr_vmid *
+vmid_get(struct nkr_vlog *l, const struct nks_verdict *vd)
+{
+	size_t i = vmid_slot(vd);
+	struct nkr_vmid *m;
+
+	for (;; i = (i + 1) % NKR_VMID_N) {
+		m = &l->l_mid[i];
+		if (!m->m_used)
+			return vmid_fill(l, vd, m, 1);
+		if (m->m_if != vd->vd_ifname || m->m_kext != vd->vd_kext ||
+		    m->m_filter != vd->vd_filter || m->m_hook != vd->vd_hook ||
+		    m->m_dir != vd->vd_dir)
+			continue;
+		/* The pointers match: do the bytes they point to now? */
+		if (m->m_len != 0 && (m->m_if == NULL || strcmp(m->m_raw, m->m_if) == 0) &&
+		    (m->m_kext == NULL || strcmp(m->m_raw + m->m_kext_off, m->m_kext) == 0) &&
+		    (m->m_filter == NULL || strcmp(m->m_raw + m->m_filter_off, m->m_filter) == 0))
+			return m;
+		return vmid_fill(l, vd, m, 0);
+	}
 }
 
 /*
