@@ -13,6 +13,9 @@
 #include <string.h>
 
 #include <nke_host.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "vlog.h"
 
@@ -469,6 +472,25 @@ vl_str(struct nkr_vlog *l, const char *s)
 	vl_put(l, s, strlen(s));
 }
 
+#if defined(__SSE2__)
+/*
+ * 16 lower-case hex digits of v at p; returns the end.  SSE2 (every x86-64):
+ * the bytes most significant first, split into nibbles, each nibble n made
+ * '0' + n, plus 39 for n > 9, all at once.
+ */
+static inline char *
+put_hex64(char *p, uint64_t v)
+{
+	const __m128i f = _mm_set1_epi8(0x0f);
+	__m128i x = _mm_cvtsi64_si128((long long)__builtin_bswap64(v));
+	__m128i n = _mm_unpacklo_epi8(_mm_and_si128(_mm_srli_epi16(x, 4), f), _mm_and_si128(x, f));
+	__m128i a = _mm_and_si128(_mm_cmpgt_epi8(n, _mm_set1_epi8(9)), _mm_set1_epi8(39));
+
+	_mm_storeu_si128((__m128i *)(void *)p,
+	                 _mm_add_epi8(n, _mm_add_epi8(a, _mm_set1_epi8('0'))));
+	return p + 16;
+}
+#else
 /* 16 lower-case hex digits of v at p; returns the end. */
 static inline char *
 put_hex64(char *p, uint64_t v)
@@ -479,6 +501,7 @@ put_hex64(char *p, uint64_t v)
 		memcpy(p + 2 * i, hex2 + 2 * (v & 0xff), 2);
 	return p + 16;
 }
+#endif
 
 static const char *
 dir_word(uint32_t dir)
@@ -635,36 +658,18 @@ vmid_raw(struct nkr_vmid *m, size_t *off, const char *s)
 }
 
 /*
- * The cached middle of vd's line ("in en0 ipf_input com.example.fw flt "),
- * or NULL if its names are too long to be cached.  An open-addressing table:
- * an entry, once used, keeps its key (the pointers) and is refilled in place
- * when the bytes behind them changed; the table is emptied when it is 3/4
- * full (kexts that come and go leave keys that will not come back).
+ * Fill the entry m for vd (found with vd's key but other bytes behind it,
+ * or unused: `fresh`), emptying the table first when it is 3/4 full;
+ * returns m, or NULL if the names are too long to be cached.
  */
-static const struct nkr_vmid *
-vmid_get(struct nkr_vlog *l, const struct nks_verdict *vd, const char *hook)
+static __attribute__((noinline)) const struct nkr_vmid *
+vmid_fill(struct nkr_vlog *l, const struct nks_verdict *vd, struct nkr_vmid *m, int fresh)
 {
-	size_t i = vmid_slot(vd);
-	struct nkr_vmid *m;
-	char t[4 * NKR_VMID_RAW + 64], *o;
+	char t[4 * NKR_VMID_RAW + 64], hb[16], *o;
+	const char *hook;
 	size_t off = 0;
 
-	for (;; i = (i + 1) % NKR_VMID_N) {
-		m = &l->l_mid[i];
-		if (!m->m_used)
-			break;
-		if (m->m_if != vd->vd_ifname || m->m_kext != vd->vd_kext ||
-		    m->m_filter != vd->vd_filter || m->m_hook != vd->vd_hook ||
-		    m->m_dir != vd->vd_dir)
-			continue;
-		/* The pointers match: do the bytes they point to now? */
-		if (m->m_len != 0 && (m->m_if == NULL || strcmp(m->m_raw, m->m_if) == 0) &&
-		    (m->m_kext == NULL || strcmp(m->m_raw + m->m_kext_off, m->m_kext) == 0) &&
-		    (m->m_filter == NULL || strcmp(m->m_raw + m->m_filter_off, m->m_filter) == 0))
-			return m;
-		break;
-	}
-	if (!m->m_used) {
+	if (fresh) {
 		if (l->l_nmid >= NKR_VMID_N * 3 / 4) {
 			memset(l->l_mid, 0, sizeof(l->l_mid));
 			l->l_nmid = 0;
@@ -679,6 +684,7 @@ vmid_get(struct nkr_vlog *l, const struct nks_verdict *vd, const char *hook)
 		m->m_dir = vd->vd_dir;
 	}
 	m->m_len = 0;
+	hook = nkr_hook_name(vd->vd_hook, hb, sizeof(hb));
 	if (strlen(hook) > 32 || vmid_raw(m, &off, vd->vd_ifname) != 0)
 		return NULL;
 	m->m_kext_off = (uint16_t)off;
@@ -704,17 +710,160 @@ vmid_get(struct nkr_vlog *l, const struct nks_verdict *vd, const char *hook)
 	return m;
 }
 
-/* The text verdict line. */
-static void
-vlog_text(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
-          const struct nkr_vclass *vc, const char *hook)
+/*
+ * The cached middle of vd's line ("in en0 ipf_input com.example.fw flt "),
+ * or NULL if its names are too long to be cached.  An open-addressing table:
+ * an entry, once used, keeps its key (the pointers) and is refilled in place
+ * when the bytes behind them changed; the table is emptied when it is 3/4
+ * full (kexts that come and go leave keys that will not come back).  The
+ * lookup is inline, the filling (rare) out of line.
+ */
+static inline const struct nkr_vmid *
+vmid_get(struct nkr_vlog *l, const struct nks_verdict *vd)
 {
-	const struct nkr_vmid *m = vmid_get(l, vd, hook);
+	size_t i = vmid_slot(vd);
+	struct nkr_vmid *m;
+
+	for (;; i = (i + 1) % NKR_VMID_N) {
+		m = &l->l_mid[i];
+		if (!m->m_used)
+			return vmid_fill(l, vd, m, 1);
+		if (m->m_if != vd->vd_ifname || m->m_kext != vd->vd_kext ||
+		    m->m_filter != vd->vd_filter || m->m_hook != vd->vd_hook ||
+		    m->m_dir != vd->vd_dir)
+			continue;
+		/* The pointers match: do the bytes they point to now? */
+		if (m->m_len != 0 && (m->m_if == NULL || strcmp(m->m_raw, m->m_if) == 0) &&
+		    (m->m_kext == NULL || strcmp(m->m_raw + m->m_kext_off, m->m_kext) == 0) &&
+		    (m->m_filter == NULL || strcmp(m->m_raw + m->m_filter_off, m->m_filter) == 0))
+			return m;
+		return vmid_fill(l, vd, m, 0);
+	}
+}
+
+/*
+ * n bytes (n <= 32) from s to o with fixed-size moves (two that may
+ * overlap), reading and writing only those n bytes.
+ */
+static inline void
+cpy_short(char *o, const char *s, size_t n)
+{
+	if (n >= 16) {
+		memcpy(o, s, 16);
+		memcpy(o + n - 16, s + n - 16, 16);
+	} else if (n >= 8) {
+		memcpy(o, s, 8);
+		memcpy(o + n - 8, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(o, s, 4);
+		memcpy(o + n - 4, s + n - 4, 4);
+	} else if (n > 0) {
+		o[0] = s[0];
+		o[n / 2] = s[n / 2];
+		o[n - 1] = s[n - 1];
+	}
+}
+
+/*
+ * The n bytes of free text at s to o when none is escaped (the usual
+ * detail): whole words checked and stored as they are, the last (partial)
+ * one as an overlapping word ending with the text; any byte to escape, and
+ * esc_text() writes the text from its start.  Room at o: 4 bytes a byte.
+ */
+#if defined(__SSE2__)
+/* Has x a byte that free text escapes (< 0x20, 0x7f, the backslash)? */
+static inline int
+text_unplain16(__m128i x)
+{
+	__m128i c = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);
+
+	c = _mm_or_si128(c, _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
+	c = _mm_or_si128(c, _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+	return _mm_movemask_epi8(c) != 0;
+}
+
+static inline char *
+esc_text_fast(char *o, const char *s, size_t n)
+{
+	__m128i x;
+	size_t k;
+
+	if (n >= 16) {
+		for (k = 0; k + 16 <= n; k += 16) {
+			x = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+			if (text_unplain16(x))
+				return esc_text(o, s, n);
+			_mm_storeu_si128((__m128i *)(void *)(o + k), x);
+		}
+		if (k < n) {
+			x = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+			if (text_unplain16(x))
+				return esc_text(o, s, n);
+			_mm_storeu_si128((__m128i *)(void *)(o + n - 16), x);
+		}
+		return o + n;
+	}
+	if (n >= 8) {
+		__m128i a = _mm_loadl_epi64((const __m128i *)(const void *)s);
+		__m128i b = _mm_loadl_epi64((const __m128i *)(const void *)(s + n - 8));
+
+		if (text_unplain16(_mm_unpacklo_epi64(a, b)))
+			return esc_text(o, s, n);
+		_mm_storel_epi64((__m128i *)(void *)o, a);
+		_mm_storel_epi64((__m128i *)(void *)(o + n - 8), b);
+		return o + n;
+	}
+#else
+static inline char *
+esc_text_fast(char *o, const char *s, size_t n)
+{
+	uint64_t w;
+	size_t k;
+
+	if (n >= 8) {
+		for (k = 0; k + 8 <= n; k += 8) {
+			memcpy(&w, s + k, 8);
+			if (text_unplain(w))
+				return esc_text(o, s, n);
+			memcpy(o + k, &w, 8);
+		}
+		if (k < n) {
+			memcpy(&w, s + n - 8, 8);
+			if (text_unplain(w))
+				return esc_text(o, s, n);
+			memcpy(o + n - 8, &w, 8);
+		}
+		return o + n;
+	}
+#endif
+	if (n >= 4) {
+		uint32_t a, b;
+
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		if (text_unplain((uint64_t)a | (uint64_t)b << 32))
+			return esc_text(o, s, n);
+		memcpy(o, &a, 4);
+		memcpy(o + n - 4, &b, 4);
+		return o + n;
+	}
+	return esc_text(o, s, n);
+}
+
+/* The fixed part of a line on the fast path: ctx, middle, word, numbers, flags. */
+#define VL_LINE_FIXED 512
+/* Details up to this long are written on the fast path. */
+#define VL_REST_FAST 2048
+
+/* The text verdict line, field by field (names too long for the cache, long ctx or detail). */
+static void
+vlog_text_slow(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
+               const struct nkr_vclass *vc, const struct nkr_vmid *m)
+{
 	size_t cl = strlen(ctx), wl, n, i;
 	const char *rest = vc->vc_rest;
-	char *o;
+	char hb[16], *o;
 
-	/* ctx and the middle; ctx is "#N", "start", ... unless a test says otherwise */
 	if (cl + 1 + NKR_VMID_TEXT <= NKR_VLOG_BUF && m != NULL) {
 		o = vl_room(l, cl + 1 + NKR_VMID_TEXT);
 		memcpy(o, ctx, cl);
@@ -728,7 +877,7 @@ vlog_text(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
 		vl_put(l, " ", 1);
 		vl_field(l, vd->vd_ifname);
 		vl_put(l, " ", 1);
-		vl_str(l, hook);
+		vl_str(l, nkr_hook_name(vd->vd_hook, hb, sizeof(hb)));
 		vl_put(l, " ", 1);
 		vl_field(l, vd->vd_kext);
 		vl_put(l, " ", 1);
@@ -736,9 +885,7 @@ vlog_text(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
 		vl_put(l, " ", 1);
 	}
 	/* verdict, len, hash, flags, and the newline if no detail follows */
-	wl = vc->vc_kind == NKR_V_PASS || vc->vc_kind == NKR_V_KEPT ? 4
-	     : vc->vc_kind == NKR_V_OK                              ? 2
-	                                                            : strlen(vc->vc_word);
+	wl = strlen(vc->vc_word);
 	o = vl_room(l, sizeof(vc->vc_word) + 64);
 	memcpy(o, vc->vc_word, wl);
 	o += wl;
@@ -746,12 +893,10 @@ vlog_text(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
 	o = put_u32(o + 5, vd->vd_len);
 	memcpy(o, " hash=", 6);
 	o = put_hex64(o + 6, vd->vd_hash);
-	if (vd->vd_flags & (NKS_VD_INJECTED | NKS_VD_REPLACED | NKS_VD_TRUNCATED)) {
-		for (i = 0; i < sizeof(vd_flags) / sizeof(vd_flags[0]); i++) {
-			if (vd->vd_flags & vd_flags[i].flag) {
-				*o++ = ' ';
-				o = cpy(o, vd_flags[i].word);
-			}
+	for (i = 0; i < sizeof(vd_flags) / sizeof(vd_flags[0]); i++) {
+		if (vd->vd_flags & vd_flags[i].flag) {
+			*o++ = ' ';
+			o = cpy(o, vd_flags[i].word);
 		}
 	}
 	if (rest == NULL || rest[0] == '\0') {
@@ -772,6 +917,58 @@ vlog_text(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
 	}
 	vl_escaped(l, rest, text_plain);
 	vl_put(l, "\n", 1);
+}
+
+/*
+ * The text verdict line.  The usual one (cached names, ctx up to 32 bytes,
+ * a verdict word up to 32, a detail up to VL_REST_FAST bytes) is written
+ * with one check for room and fixed-size copies: the cached middle in
+ * 32-byte pieces (m_text is a multiple of 32 long), the word as 32 bytes
+ * of vc_word, of which only its own count.
+ */
+static void
+vlog_text(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
+          const struct nkr_vclass *vc)
+{
+	const struct nkr_vmid *m = vmid_get(l, vd);
+	const char *rest = vc->vc_rest;
+	size_t cl = strlen(ctx), n = rest != NULL ? strlen(rest) : 0, wl, k;
+	char *o;
+
+	wl = vc->vc_kind == NKR_V_PASS || vc->vc_kind == NKR_V_KEPT ? 4
+	     : vc->vc_kind == NKR_V_OK                              ? 2
+	                                                            : strlen(vc->vc_word);
+	if (m == NULL || cl > 32 || wl > 32 || n > VL_REST_FAST) {
+		vlog_text_slow(l, ctx, vd, vc, m);
+		return;
+	}
+	o = vl_room(l, VL_LINE_FIXED + 4 * n);
+	cpy_short(o, ctx, cl);
+	o += cl;
+	*o++ = ' ';
+	for (k = 0; k < m->m_len; k += 32)
+		memcpy(o + k, m->m_text + k, 32);
+	o += m->m_len;
+	memcpy(o, vc->vc_word, 32);
+	o += wl;
+	memcpy(o, " len=", 5);
+	o = put_u32(o + 5, vd->vd_len);
+	memcpy(o, " hash=", 6);
+	o = put_hex64(o + 6, vd->vd_hash);
+	if (vd->vd_flags & (NKS_VD_INJECTED | NKS_VD_REPLACED | NKS_VD_TRUNCATED)) {
+		for (k = 0; k < sizeof(vd_flags) / sizeof(vd_flags[0]); k++) {
+			if (vd->vd_flags & vd_flags[k].flag) {
+				*o++ = ' ';
+				o = cpy(o, vd_flags[k].word);
+			}
+		}
+	}
+	if (n > 0) {
+		*o++ = ' ';
+		o = esc_text_fast(o, rest, n);
+	}
+	*o++ = '\n';
+	l->l_n = (size_t)(o - l->l_buf);
 }
 
 static inline char *
@@ -888,14 +1085,15 @@ nkr_vlog_verdict(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *
 {
 	FILE *f = l->l_f;
 	char hb[16];
-	const char *hook = nkr_hook_name(vd->vd_hook, hb, sizeof(hb));
+	const char *hook;
 	size_t i;
 	int first;
 
 	if (l->l_format != NKR_LOG_JSONL) {
-		vlog_text(l, ctx, vd, vc, hook);
+		vlog_text(l, ctx, vd, vc);
 		return;
 	}
+	hook = nkr_hook_name(vd->vd_hook, hb, sizeof(hb));
 	if (vlog_jsonl(l, ctx, vd, vc, hook))
 		return;
 	nkr_vlog_flush(l);

@@ -103,7 +103,7 @@ struct nkr_vmid {
 	uint16_t m_used;                   /* the key is set */
 	uint16_t m_len;                    /* of m_text; 0: no text (names too long) */
 	char m_raw[NKR_VMID_RAW];          /* if NUL kext NUL filter NUL (those not NULL) */
-	char m_text[NKR_VMID_TEXT];
+	char m_text[(NKR_VMID_TEXT + 31) / 32 * 32]; /* copied in 32-byte pieces */
 };
 
 /*

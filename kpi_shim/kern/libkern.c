@@ -382,15 +382,39 @@ const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
     __NKE_KSYM(inet_ntop);
 int inet_pton(int af, const char *src, void *dst) __NKE_KSYM(inet_pton);
 
+/* "a.b.c.d" at p (no NUL), without printf (verdict details use it per packet); returns the end. */
+static char *
+put_dotted(char *p, const unsigned char *a)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned v = a[i];
+
+		if (v >= 100) {
+			*p++ = (char)('0' + v / 100);
+			v %= 100;
+			*p++ = (char)('0' + v / 10);
+		} else if (v >= 10) {
+			*p++ = (char)('0' + v / 10);
+		}
+		*p++ = (char)('0' + v % 10);
+		if (i < 3)
+			*p++ = '.';
+	}
+	return p;
+}
+
 static const char *
 ntop4(const unsigned char *a, char *dst, socklen_t size)
 {
 	char tmp[sizeof("255.255.255.255")];
-	int n = nke__snprintf(tmp, sizeof(tmp), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	size_t n = (size_t)(put_dotted(tmp, a) - tmp);
 
-	if (n < 0 || (socklen_t)n >= size)
+	if ((socklen_t)n >= size)
 		return NULL;
-	memcpy(dst, tmp, (size_t)n + 1);
+	tmp[n] = '\0';
+	memcpy(dst, tmp, n + 1);
 	return dst;
 }
 
@@ -403,6 +427,7 @@ ntop4(const unsigned char *a, char *dst, socklen_t size)
 static const char *
 ntop6(const unsigned char *a, char *dst, socklen_t size)
 {
+	static const char hexdig[] = "0123456789abcdef";
 	char tmp[sizeof("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")];
 	unsigned w[8];
 	int best = -1, bestlen = 0, cur = -1, curlen = 0, i;
@@ -438,12 +463,17 @@ ntop6(const unsigned char *a, char *dst, socklen_t size)
 		if (i == 6 && best == 0 &&
 		    (bestlen == 6 || (bestlen == 7 && w[7] != 0x0001) ||
 			(bestlen == 5 && w[5] == 0xffff))) {
-			if (ntop4(a + 12, tmp + n, (socklen_t)(sizeof(tmp) - n)) == NULL)
-				return NULL;
-			n += strlen(tmp + n);
+			n = (size_t)(put_dotted(tmp + n, a + 12) - tmp);
 			break;
 		}
-		n += (size_t)nke__snprintf(tmp + n, sizeof(tmp) - n, "%x", w[i]);
+		/* "%x", without printf */
+		if (w[i] >= 0x1000)
+			tmp[n++] = hexdig[w[i] >> 12];
+		if (w[i] >= 0x100)
+			tmp[n++] = hexdig[w[i] >> 8 & 15];
+		if (w[i] >= 0x10)
+			tmp[n++] = hexdig[w[i] >> 4 & 15];
+		tmp[n++] = hexdig[w[i] & 15];
 	}
 	if (best >= 0 && best + bestlen == 8)
 		tmp[n++] = ':';
