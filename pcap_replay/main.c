@@ -39,6 +39,10 @@ static const char usage_text[] =
     "      --local-mac MAC    a MAC address of the simulated host; repeatable (at most 16)\n"
     "      --offload MODE     checksum offload of the simulated interfaces: auto (from\n"
     "                         the captured outbound packets, default), on, off\n"
+    "      --read-thread MODE read a classic pcap capture ahead on a second thread,\n"
+    "                         overlapping its reading with the simulation: auto\n"
+    "                         (default: for a regular file, with a second CPU), on\n"
+    "                         (stdin too), off.  The outputs are the same either way\n"
     "      --proc SPEC        the process of a local endpoint, for frames the capture\n"
     "                         names none for (PKTAP does): [tcp:|udp:][ADDR:]PORT or *,\n"
     "                         then =PID[:NAME[:UID]]; e.g. tcp:8080=123:httpd:501,\n"
@@ -156,6 +160,7 @@ enum {
 	OPT_LOCAL,
 	OPT_LOCAL_MAC,
 	OPT_OFFLOAD,
+	OPT_READ_THREAD,
 	OPT_DRAIN_LIMIT,
 	OPT_DRAIN_HORIZON,
 	OPT_STOP_RETRIES,
@@ -183,6 +188,7 @@ static const struct option longopts[] = {
     {"local", required_argument, NULL, OPT_LOCAL},
     {"local-mac", required_argument, NULL, OPT_LOCAL_MAC},
     {"offload", required_argument, NULL, OPT_OFFLOAD},
+    {"read-thread", required_argument, NULL, OPT_READ_THREAD},
     {"drain-limit", required_argument, NULL, OPT_DRAIN_LIMIT},
     {"drain-horizon", required_argument, NULL, OPT_DRAIN_HORIZON},
     {"stop-retries", required_argument, NULL, OPT_STOP_RETRIES},
@@ -278,6 +284,16 @@ main(int argc, char **argv)
 				o.o_src.so_offload = 0;
 			else
 				usage_error("--offload: '%s' is not auto, on or off", optarg);
+			break;
+		case OPT_READ_THREAD:
+			if (strcmp(optarg, "auto") == 0)
+				o.o_src.so_read_thread = NKR_READ_THREAD_AUTO;
+			else if (strcmp(optarg, "on") == 0)
+				o.o_src.so_read_thread = NKR_READ_THREAD_ON;
+			else if (strcmp(optarg, "off") == 0)
+				o.o_src.so_read_thread = NKR_READ_THREAD_OFF;
+			else
+				usage_error("--read-thread: '%s' is not auto, on or off", optarg);
 			break;
 		case OPT_DRAIN_LIMIT:
 			o.o_drain_limit = parse_num("--drain-limit", optarg, UINT64_MAX);

@@ -20,6 +20,7 @@
 #include <pcap/pcap.h>
 
 #include "source.h"
+#include "src_ring.h"
 
 /* LINKTYPE_* values (the numbers in pcap and pcapng files). */
 #define NKR_LT_NULL 0
@@ -204,6 +205,7 @@ struct nkr_source {
 	enum nkr__kind sr_kind;
 	struct nkr__in sr_in;
 	pcap_t *sr_pcap;
+	struct nkr__ring *sr_ring;	/* classic pcap's reader thread, or NULL */
 	struct nkr__ng sr_ng;
 
 	struct nkr__capif *sr_capifs;

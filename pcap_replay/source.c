@@ -23,6 +23,19 @@
  * 10000 or 64 MiB, whichever comes first) are kept to run the heuristics,
  * then the rest streams through buffers that only ever grow to the largest
  * record seen.
+ *
+ * Classic pcap is read ahead on a thread of its own when there is a second
+ * CPU (--read-thread, so_read_thread): it calls pcap_next_ex and copies each
+ * record into a bounded ring (src_ring.c), so the read(2) copies of the
+ * capture overlap with the simulation instead of adding to it.  Everything
+ * else (record numbers, decoding, directions, the window, messages) stays
+ * on the caller's thread and unchanged: the thread only moves where
+ * pcap_next_ex runs, and ends the ring with what ended the reading (end of
+ * file, libpcap's error, the stdin stream's errno), turned into the same
+ * message at the same record.  Off for streams unless asked for (a pipe's
+ * read can wait for its writer, and a run that stops early waits for the
+ * thread).  pcapng stays synchronous: its block reader adds interfaces as
+ * it reads them, which the caller's thread owns.
  */
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE /* fopencookie */
@@ -36,6 +49,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 #include "nkr_priv.h"
 
@@ -491,6 +508,8 @@ parse_opts(struct nkr_source *src, const struct nkr_source_opts *o)
 		src->sr_opts.so_lookahead_bytes = NKR_DEF_LOOKAHEAD_BYTES;
 	if (o->so_offload < -1 || o->so_offload > 1)
 		return opt_err(src, "--offload: must be auto (-1), off (0) or on (1)");
+	if (o->so_read_thread < NKR_READ_THREAD_AUTO || o->so_read_thread > NKR_READ_THREAD_ON)
+		return opt_err(src, "--read-thread: must be auto (0), off (1) or on (2)");
 	if (o->so_ifname != NULL) {
 		if (!nkr__bsd_ifname(o->so_ifname) || strncmp(o->so_ifname, "lo", 2) == 0)
 			return opt_err(src,
@@ -569,18 +588,115 @@ nkr__dlt_to_linktype(int dlt)
 	}
 }
 
+/* ---- Classic pcap's reader thread ---- */
+
+/* The ring's end codes besides pcap_next_ex's: a message of our own. */
+#define READER_END_MSG 2
+
+static void
+pcap_reader(struct nkr__ring *rg, void *arg)
+{
+	struct nkr_source *src = arg;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	uint8_t *p;
+	char msg[64];
+	int rc;
+
+	while (!nkr__ring_stopping(rg)) {
+		rc = pcap_next_ex(src->sr_pcap, &h, &data);
+		if (rc != 1) {
+			/* The stream's cookie ran on this thread: its errno is
+			   read here, libpcap's message copied. */
+			nkr__ring_end(
+			    rg, rc, src->sr_in.in_errno,
+			    rc == 0 || rc == PCAP_ERROR_BREAK ? NULL : pcap_geterr(src->sr_pcap));
+			return;
+		}
+		p = nkr__ring_reserve(rg, h->caplen);
+		if (p == NULL) {
+			if (!nkr__ring_stopping(rg)) {
+				snprintf(msg, sizeof(msg), "out of memory for a record of %u bytes",
+				         (unsigned)h->caplen);
+				nkr__ring_end(rg, READER_END_MSG, 0, msg);
+			}
+			return;
+		}
+		if (h->caplen != 0)
+			memcpy(p, data, h->caplen);
+		/* tv_usec holds nanoseconds (opened with nanosecond precision). */
+		nkr__ring_commit(rg,
+		                 (int64_t)((uint64_t)(int64_t)h->ts.tv_sec * 1000000000u +
+		                           (uint64_t)h->ts.tv_usec),
+		                 h->caplen, h->len);
+	}
+}
+
+/* CPUs this process may run on. */
+static long
+online_cpus(void)
+{
+#if defined(__linux__) && defined(CPU_COUNT)
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		return CPU_COUNT(&set);
+#endif
+	return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+/* Start the reader thread if wanted; without one (or if it cannot start)
+   read_libpcap reads on the caller's thread. */
+static void
+reader_start(struct nkr_source *src, int regular)
+{
+	struct nkr__ring *rg;
+	size_t sz = (sizeof(*rg) + 63) & ~(size_t)63;
+
+	if (src->sr_opts.so_read_thread == NKR_READ_THREAD_OFF ||
+	    (src->sr_opts.so_read_thread == NKR_READ_THREAD_AUTO &&
+	     (!regular || online_cpus() < 2)))
+		return;
+	rg = aligned_alloc(64, sz);
+	if (rg == NULL)
+		return;
+	/* A live stream's record goes to the caller at once; a file's in
+	   batches (one wake-up per many records when the reader is slower). */
+	if (nkr__ring_init(rg, 0, 0, regular ? 32 : 1) != 0) {
+		free(rg);
+		return;
+	}
+	if (nkr__ring_start(rg, pcap_reader, src) != 0) {
+		nkr__ring_destroy(rg);
+		free(rg);
+		return;
+	}
+	src->sr_ring = rg;
+}
+
+static void
+reader_stop(struct nkr_source *src)
+{
+	if (src->sr_ring == NULL)
+		return;
+	nkr__ring_destroy(src->sr_ring); /* stops and joins the thread */
+	free(src->sr_ring);
+	src->sr_ring = NULL;
+}
+
 static int
 open_libpcap(struct nkr_source *src, const char *path)
 {
 	char errbuf[PCAP_ERRBUF_SIZE], buf[16];
 	struct stat st;
 	FILE *fp;
-	int dlt, lt;
+	int dlt, lt, regular = 0;
 	const char *name;
 
 	errbuf[0] = '\0';
 	if (path != NULL && fstat(fileno(src->sr_in.in_fp), &st) == 0 && S_ISREG(st.st_mode)) {
 		/* A regular file: libpcap opens it again by its path. */
+		regular = 1;
 		if (src->sr_in.in_own)
 			fclose(src->sr_in.in_fp);
 		src->sr_in.in_fp = NULL;
@@ -610,7 +726,40 @@ open_libpcap(struct nkr_source *src, const char *path)
 	src->sr_capifs[0].ci_tsres_exp = 9;
 	/* The file's one interface exists even if no record follows. */
 	nkr__capif_srcif(src, &src->sr_capifs[0]);
+	reader_start(src, regular);
 	return 0;
+}
+
+/* read_libpcap with the reader thread: the same records, the same ends. */
+static int
+read_ring(struct nkr_source *src, struct nkr__rec *r)
+{
+	struct nkr__ring *rg = src->sr_ring;
+	struct nkr__ring_rec rr;
+	int rc;
+
+	if (nkr__ring_pop(rg, &rr) == 1) {
+		src->sr_nrec++;
+		memset(r, 0, sizeof(*r));
+		r->r_index = src->sr_nrec;
+		r->r_pid = -1;
+		r->r_time_ns = rr.rr_time_ns;
+		r->r_caplen = rr.rr_caplen;
+		r->r_wirelen = rr.rr_len >= rr.rr_caplen ? rr.rr_len : rr.rr_caplen;
+		r->r_data = rr.rr_data; /* valid until the next pop */
+		return 1;
+	}
+	rc = rg->rg_end_rc;
+	if (rc == READER_END_MSG)
+		return nkr__err(src, "record %llu: %s", (unsigned long long)src->sr_nrec + 1,
+		                rg->rg_end_msg);
+	if (rg->rg_end_errno != 0)
+		return nkr__err(src, "record %llu: read error: %s",
+		                (unsigned long long)src->sr_nrec + 1, strerror(rg->rg_end_errno));
+	if (rc == PCAP_ERROR_BREAK || rc == 0)
+		return 0;
+	return nkr__err(src, "record %llu: %s", (unsigned long long)src->sr_nrec + 1,
+	                rg->rg_end_msg);
 }
 
 static int
@@ -620,6 +769,8 @@ read_libpcap(struct nkr_source *src, struct nkr__rec *r)
 	const u_char *data;
 	int rc;
 
+	if (src->sr_ring != NULL)
+		return read_ring(src, r);
 	rc = pcap_next_ex(src->sr_pcap, &h, &data);
 	if (rc == 1) {
 		src->sr_nrec++;
@@ -910,6 +1061,7 @@ nkr_source_close(struct nkr_source *src)
 
 	if (src == NULL)
 		return;
+	reader_stop(src); /* before libpcap and the stream it reads go */
 	if (src->sr_pcap != NULL)
 		pcap_close(src->sr_pcap); /* closes a replay stream, and sr_in with it */
 	nkr__ng_close(src);

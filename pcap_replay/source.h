@@ -69,7 +69,14 @@ struct nkr_source_opts {
 	   (0: defaults). */
 	unsigned long so_lookahead_records;
 	unsigned long so_lookahead_bytes;
+	/* Classic pcap read ahead by a thread of its own (on a second core,
+	   while the caller simulates): NKR_READ_THREAD_AUTO (0, the default:
+	   for a regular file, with more than one CPU to run on), _OFF, _ON.
+	   pcapng is always read on the caller's thread. */
+	int so_read_thread;
 };
+
+enum { NKR_READ_THREAD_AUTO = 0, NKR_READ_THREAD_OFF = 1, NKR_READ_THREAD_ON = 2 };
 
 /* An interface of the simulated host that the capture's frames arrive on. */
 struct nkr_srcif {

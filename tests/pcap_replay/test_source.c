@@ -5,9 +5,11 @@
  * fixtures/captures/ and from captures built here; timestamps, interfaces,
  * directions (capture marks, options, heuristic), truncation, decoded
  * bytes, PKTAP processes, checksum-offload detection, the look-ahead
- * window against streaming, and stdin.
+ * window against streaming, stdin, and the same frames, summaries and
+ * errors with the classic-pcap reader thread on and off.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1320,9 +1322,9 @@ feed(void *arg)
 }
 
 static void
-read_stdin(const struct cg_buf *b, struct cg_run *r)
+read_stdin_opts(const struct cg_buf *b, const struct nkr_source_opts *op, struct cg_run *r)
 {
-	struct nkr_source_opts o = defopts();
+	struct nkr_source_opts o = *op;
 	struct feeder f;
 	pthread_t t;
 	int p[2], saved;
@@ -1341,6 +1343,14 @@ read_stdin(const struct cg_buf *b, struct cg_run *r)
 	dup2(saved, 0);
 	close(saved);
 	clearerr(stdin);
+}
+
+static void
+read_stdin(const struct cg_buf *b, struct cg_run *r)
+{
+	struct nkr_source_opts o = defopts();
+
+	read_stdin_opts(b, &o, r);
 }
 
 static void
@@ -1389,11 +1399,161 @@ test_stdin_pipe(void **state)
 	cg_free(&b);
 }
 
+/* ---- The reader thread changes nothing ---- */
+
+/* Two runs gave the same frames (bytes too), end, message and summaries. */
+static void
+assert_same_run(const char *what, const struct cg_run *a, const struct cg_run *b)
+{
+	const struct nks_frame *x, *y;
+	unsigned i;
+
+	if (a->opened != b->opened || a->n != b->n || a->rc != b->rc || a->records != b->records ||
+	    a->skipped != b->skipped || a->nifs != b->nifs)
+		fail_msg("%s: opened %d/%d, %u/%u frames, rc %d/%d, %llu/%llu records, %llu/%llu "
+		         "skipped",
+		         what, a->opened, b->opened, a->n, b->n, a->rc, b->rc,
+		         (unsigned long long)a->records, (unsigned long long)b->records,
+		         (unsigned long long)a->skipped, (unsigned long long)b->skipped);
+	assert_string_equal(a->err.e_msg, b->err.e_msg);
+	assert_string_equal(a->dirsum, b->dirsum);
+	assert_string_equal(a->ifsum, b->ifsum);
+	assert_string_equal(a->skipreason, b->skipreason);
+	for (i = 0; i < a->n; i++) {
+		x = &a->fr[i].f.f_fr;
+		y = &b->fr[i].f.f_fr;
+		if (x->fr_index != y->fr_index || x->fr_time_ns != y->fr_time_ns ||
+		    x->fr_ifindex != y->fr_ifindex || x->fr_dir != y->fr_dir ||
+		    x->fr_flags != y->fr_flags || x->fr_family != y->fr_family ||
+		    x->fr_caplen != y->fr_caplen || x->fr_wirelen != y->fr_wirelen ||
+		    x->fr_pid != y->fr_pid || a->fr[i].f.f_srcif != b->fr[i].f.f_srcif ||
+		    memcmp(a->fr[i].data, b->fr[i].data, sizeof(a->fr[i].data)) != 0 ||
+		    strcmp(a->fr[i].comm, b->fr[i].comm) != 0)
+			fail_msg("%s: frame %u differs", what, i + 1);
+	}
+}
+
+/* Every reference capture (pcapng too: the option leaves it alone), with
+ * the default look-ahead window and with a tiny one (the rest streams). */
+static void
+test_read_thread_same_frames(void **state)
+{
+	struct nkr_source_opts on = defopts(), off = defopts();
+	struct cg_run a, b;
+	struct dirent *de;
+	char path[512];
+	unsigned nfiles = 0, la;
+	DIR *d;
+
+	(void)state;
+	on.so_read_thread = NKR_READ_THREAD_ON;
+	off.so_read_thread = NKR_READ_THREAD_OFF;
+	d = opendir(NKR_FIXTURES "/captures");
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/captures/%s", NKR_FIXTURES, de->d_name);
+		for (la = 0; la < 2; la++) {
+			on.so_lookahead_records = off.so_lookahead_records = la == 0 ? 0 : 3;
+			cg_read(path, &on, &a);
+			cg_read(path, &off, &b);
+			assert_same_run(de->d_name, &a, &b);
+			cg_run_free(&a);
+			cg_run_free(&b);
+		}
+		nfiles++;
+	}
+	closedir(d);
+	assert_true(nfiles >= 20);
+}
+
+/* Generated: many records of every size up to 64 KiB (the ring wraps many
+ * times), a truncated last record (libpcap's error after them), stdin. */
+static void
+test_read_thread_generated(void **state)
+{
+	static uint8_t fr[65535];
+	uint8_t ip[100];
+	struct nkr_source_opts on = defopts(), off = defopts(), autom = defopts();
+	struct cg_buf b;
+	struct cg_run x, y;
+	uint32_t len;
+	unsigned i, la;
+	char *path;
+	size_t n;
+
+	(void)state;
+	on.so_read_thread = NKR_READ_THREAD_ON;
+	off.so_read_thread = NKR_READ_THREAD_OFF;
+	n = pkt_a2b(ip, 0, 0x02);
+	n = cg_eth(fr, "00:00:00:00:00:02", "00:00:00:00:00:01", 0x0800, ip, n);
+	for (i = (unsigned)n; i < sizeof(fr); i++)
+		fr[i] = (uint8_t)(i * 7);
+	cg_init(&b, 0);
+	cg_pcap_hdr(&b, 0xa1b2c3d4, 1, 65535);
+	for (i = 0; i < 4000; i++) {
+		len = i % 97 == 0 ? 65535 - i : (uint32_t)n + (i * 131) % 1500;
+		cg_pcap_rec(&b, 100 + i, i, fr, len, len + (i % 3));
+	}
+	for (la = 0; la < 2; la++) {
+		on.so_lookahead_records = off.so_lookahead_records = la == 0 ? 0 : 50;
+		cg_read_buf(&b, &on, &x);
+		cg_read_buf(&b, &off, &y);
+		assert_int_equal(x.n, 4000);
+		assert_int_equal(x.rc, 0);
+		assert_same_run("generated", &x, &y);
+		cg_run_free(&x);
+		cg_run_free(&y);
+	}
+	/* Cut inside the last record's data: the error after 3999 records
+	   (one file: the message names it). */
+	b.len -= 10;
+	path = cg_tmpfile(&b, NULL);
+	cg_read(path, &on, &x);
+	cg_read(path, &off, &y);
+	unlink(path);
+	free(path);
+	assert_int_equal(x.n, 3999);
+	assert_int_equal(x.rc, -1);
+	assert_contains(x.err.e_msg, "record 4000: ");
+	assert_same_run("truncated", &x, &y);
+	cg_run_free(&x);
+	cg_run_free(&y);
+	/* stdin: on asks for the thread; auto leaves a stream alone. */
+	read_stdin_opts(&b, &on, &x);
+	read_stdin_opts(&b, &off, &y);
+	assert_contains(x.err.e_msg, "stdin: record 4000: ");
+	assert_same_run("stdin", &x, &y);
+	cg_run_free(&x);
+	read_stdin_opts(&b, &autom, &x);
+	assert_same_run("stdin auto", &x, &y);
+	cg_run_free(&x);
+	cg_run_free(&y);
+	cg_free(&b);
+}
+
+/* A bad value is refused like the other options. */
+static void
+test_read_thread_option(void **state)
+{
+	struct nkr_source_opts o = defopts();
+	struct cg_run r;
+
+	(void)state;
+	o.so_read_thread = 3;
+	assert_false(cg_read(FIX("19_mixed-v4v6-tcp-udp.pcap"), &o, &r));
+	assert_contains(r.err.e_msg, "--read-thread");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fixture_table),
+	    cmocka_unit_test(test_read_thread_same_frames),
+	    cmocka_unit_test(test_read_thread_generated),
+	    cmocka_unit_test(test_read_thread_option),
 	    cmocka_unit_test(test_fixture_ethernet),
 	    cmocka_unit_test(test_fixture_truncated_records),
 	    cmocka_unit_test(test_fixture_vlan_tags_kept),
