@@ -89,7 +89,7 @@ if [ $SMOKE -eq 1 ]; then
 else
 	DATA=$BUILD_DIR/bench-data
 	RESULTS=$BUILD_DIR/bench-results
-	VARIANTS="floor replay quiet log"
+	VARIANTS="floor replay single quiet log"
 fi
 mkdir -p "$DATA" "$RESULTS/logs"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/nke-bench.XXXXXX")
@@ -159,6 +159,7 @@ variant_cmd() {
 	case $1 in
 	floor) echo "$FLOOR $2" ;;
 	replay) echo "$REPLAY -r $2 --kext $KEXT $LOCAL" ;;
+	single) echo "$REPLAY -r $2 --kext $KEXT $LOCAL --read-thread off" ;;
 	quiet) echo "$REPLAY -q -r $2 --kext $KEXT $LOCAL" ;;
 	log) echo "$REPLAY -r $2 --kext $KEXT $LOCAL --log /dev/null" ;;
 	esac
@@ -368,14 +369,15 @@ echo
 sed 's/\t/: /' "$RESULTS/machine.tsv"
 echo
 echo "Wall time, median of $RUNS runs; ratio = replay / floor in the same run set."
-echo "replay: default flags (summary on stderr); -q: quiet (no summary); +log: --log"
-echo "/dev/null (text verdict log)."
+echo "replay: default flags (summary on stderr; the capture read ahead on a second"
+echo "core); 1 thread: the same with --read-thread off; -q: quiet (no summary); +log:"
+echo "--log /dev/null (text verdict log)."
 awk -F'\t' '
 NR == 1 { next }
 {
 	c = $1; v = $2
 	if (!(c in seen)) { seen[c] = 1; caps[++nc] = c; pk[c] = $3 }
-	ns[c, v] = $7; ra[c, v] = $10; rss[c, v] = $12; st[c, v] = $13
+	ns[c, v] = $7; ra[c, v] = $10; cra[c, v] = $11; rss[c, v] = $12; st[c, v] = $13
 	pps[c, v] = $9
 }
 function cell(c, v) {
@@ -383,16 +385,23 @@ function cell(c, v) {
 	return sprintf("%9.1f (%5.2fx)%s", ns[c, v], ra[c, v], st[c, v] == "ok" ? " " : "!")
 }
 END {
-	printf "%-8s %9s %9s %10s %18s %18s %18s %s\n", "capture", "packets", "floor", "floor",
-	    "replay", "replay -q", "replay +log", "peak RSS MiB"
-	printf "%-8s %9s %9s %10s %18s %18s %18s %s\n", "", "", "ns/pkt", "Mpkt/s",
-	    "ns/pkt (ratio)", "ns/pkt (ratio)", "ns/pkt (ratio)", "floor/replay/-q/+log"
+	printf "%-8s %9s %9s %10s %18s %18s %18s %18s %s\n", "capture", "packets", "floor",
+	    "floor", "replay", "replay 1 thread", "replay -q", "replay +log", "peak RSS MiB"
+	printf "%-8s %9s %9s %10s %18s %18s %18s %18s %s\n", "", "", "ns/pkt", "Mpkt/s",
+	    "ns/pkt (ratio)", "ns/pkt (ratio)", "ns/pkt (ratio)", "ns/pkt (ratio)",
+	    "floor/replay/-q/+log"
 	for (i = 1; i <= nc; i++) {
 		c = caps[i]
-		printf "%-8s %9d %9.1f %10.2f %s %s %s %.1f/%.1f/%.1f/%.1f\n", c, pk[c], ns[c, "floor"],
-		    pps[c, "floor"] / 1e6, cell(c, "replay"), cell(c, "quiet"), cell(c, "log"),
-		    rss[c, "floor"] / 1024, rss[c, "replay"] / 1024, rss[c, "quiet"] / 1024,
-		    rss[c, "log"] / 1024
+		printf "%-8s %9d %9.1f %10.2f %s %s %s %s %.1f/%.1f/%.1f/%.1f\n", c, pk[c],
+		    ns[c, "floor"], pps[c, "floor"] / 1e6, cell(c, "replay"), cell(c, "single"),
+		    cell(c, "quiet"), cell(c, "log"), rss[c, "floor"] / 1024, rss[c, "replay"] / 1024,
+		    rss[c, "quiet"] / 1024, rss[c, "log"] / 1024
+	}
+	printf "\nCPU time (user + system, every thread), ratio to the floor:\n"
+	for (i = 1; i <= nc; i++) {
+		c = caps[i]
+		printf "%-8s replay %.2fx, 1 thread %.2fx, -q %.2fx, +log %.2fx\n", c,
+		    cra[c, "replay"], cra[c, "single"], cra[c, "quiet"], cra[c, "log"]
 	}
 }' "$SUMMARY"
 if awk -F'\t' 'NR > 1 && $13 != "ok" { bad = 1 } END { exit !bad }' "$SUMMARY"; then
