@@ -98,7 +98,10 @@ nke__captured_restore(struct __mbuf *m, struct nke_pktinfo *pi)
 		memcpy(save[i], f, 2);
 		memcpy(f, &pi->pi_sumval[i], 2);
 	}
-	if (nke__range_equal(m, 0, pi->pi_frame + pi->pi_l2len, len))
+	/* One mbuf (the usual case): one memcmp, no walk of the chain. */
+	if (m->m_next == NULL ? (u_int32_t)m->m_len >= len &&
+	                            memcmp(m->m_data, pi->pi_frame + pi->pi_l2len, len) == 0
+	                      : nke__range_equal(m, 0, pi->pi_frame + pi->pi_l2len, len))
 		return 1;
 	for (i = pi->pi_nsum; i-- > 0;)
 		memcpy((u_int8_t *)m->m_data + pi->pi_sumoff[i], save[i], 2);

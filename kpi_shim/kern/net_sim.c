@@ -120,7 +120,7 @@ nke__hash_memo(struct __mbuf *m, u_int32_t off, u_int32_t len)
 static u_int32_t
 pkt_len(struct __mbuf *m)
 {
-	size_t l = nke__m_length(m);
+	size_t l = m->m_next == NULL ? (size_t)m->m_len : nke__m_length(m); /* one mbuf: no call */
 
 	if ((m->m_flags & M_PKTHDR) && (size_t)m->m_pkthdr.len < l && m->m_pkthdr.len >= 0)
 		l = (size_t)m->m_pkthdr.len;

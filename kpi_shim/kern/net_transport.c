@@ -43,33 +43,38 @@ nke__transport_input(struct __mbuf *m, int family, int off, int proto, struct nk
 	}
 }
 
-/* One's-complement sum of n big-endian bytes, unfolded. */
-static u_int32_t
-sum_bytes(const u_int8_t *p, u_int32_t n)
-{
-	u_int32_t s = 0;
-
-	for (; n >= 2; n -= 2, p += 2)
-		s += (u_int32_t)p[0] << 8 | p[1];
-	if (n == 1)
-		s += (u_int32_t)p[0] << 8;
-	return s;
-}
-
-/* The pseudo-header sum (folded, not complemented), in wire order. */
+/*
+ * The pseudo-header sum (folded, not complemented), in wire order.  The
+ * addresses (4 or 16 bytes) are read as host-order 32-bit words: the
+ * one's-complement sum is byte-order independent (RFC 1071), so their folded
+ * sum, stored in host order, reads as the sum of their big-endian 16-bit
+ * words; the lengths and the protocol are added to that.
+ */
 static u_int16_t
 pseudo_sum(const u_int8_t *src, const u_int8_t *dst, u_int32_t alen, u_int32_t len, u_int32_t proto)
 {
-	u_int32_t s =
-	    sum_bytes(src, alen) + sum_bytes(dst, alen) + (len >> 16) + (len & 0xffff) + proto;
+	u_int64_t a = 0;
+	u_int32_t w, x, s, i;
+	u_int16_t h, r;
 	u_int8_t b[2];
-	u_int16_t r;
 
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
+	for (i = 0; i < alen; i += 4) {
+		__builtin_memcpy(&w, src + i, 4);
+		__builtin_memcpy(&x, dst + i, 4);
+		a += (u_int64_t)w + x;
+	}
+	a = (a & 0xffffffffu) + (a >> 32);
+	a = (a & 0xffff) + (a >> 16);
+	a = (a & 0xffff) + (a >> 16);
+	a = (a & 0xffff) + (a >> 16);
+	h = (u_int16_t)a;
+	__builtin_memcpy(b, &h, 2);
+	s = ((u_int32_t)b[0] << 8 | b[1]) + (len >> 16) + (len & 0xffff) + proto;
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
 	b[0] = (u_int8_t)(s >> 8);
 	b[1] = (u_int8_t)s;
-	memcpy(&r, b, 2);
+	__builtin_memcpy(&r, b, 2);
 	return r;
 }
 
@@ -158,10 +163,14 @@ nke__transport_send(struct __mbuf *m, int family, int off, struct nke_pktinfo *p
 		return nke__ip_output(m, 0, NULL, pi);
 	}
 	if (!trunc && off >= 0 && m->m_pkthdr.len >= 40) {
-		u_int8_t ip6[40];
+		u_int8_t ip6b[40];
+		const u_int8_t *ip6 = (const u_int8_t *)m->m_data;
 		int nxt;
 
-		nke__m_copydata(m, 0, 40, ip6);
+		if (m->m_len < 40) {
+			nke__m_copydata(m, 0, 40, ip6b);
+			ip6 = ip6b;
+		}
 		nxt = ip6[6];
 		if (nke__ip6_lasthdr(m, 40, &nxt, NULL) == off)
 			pend_transport_sum(m, pi, ip6 + 8, ip6 + 24, 16, (u_int32_t)off,
@@ -244,14 +253,15 @@ output6(struct __mbuf *m, struct nke_pktinfo *pi)
 	struct nke_pktinfo rpi;
 	int trunc = (pi->pi_flags & NKE_PI_TRUNC) != 0, nxt, off;
 	u_int32_t plen, len = (u_int32_t)m->m_pkthdr.len;
-	u_int8_t ip6[40];
+	const u_int8_t *ip6;
+	u_int8_t ip6b[40];
 
 	if (len < 40 || (m->m_len < 40 && (m = nke__m_pullup(m, 40)) == NULL)) {
 		nke__netstats.ns_bad++;
 		nke__stack_drop(m, NKS_DIR_OUT, pi, "too-short");
 		return;
 	}
-	nke__m_copydata(m, 0, 40, ip6);
+	ip6 = (const u_int8_t *)m->m_data; /* the fixed header, in the first mbuf (pulled up) */
 	plen = nke__be16(ip6 + 4);
 	if ((ip6[0] >> 4) != 6 || (len < 40 + plen && !trunc) || (plen == 0 && ip6[6] == 0)) {
 		nke__netstats.ns_bad++;
@@ -288,9 +298,8 @@ output6(struct __mbuf *m, struct nke_pktinfo *pi)
 				return;
 			rpi.pi_ifp = pi->pi_ifp;
 			pi = &rpi;
-			nke__m_copydata(m, 0, 40, ip6);
-			plen = nke__be16(ip6 + 4);
-			nxt = ip6[6];
+			nke__m_copydata(m, 0, 40, ip6b);
+			nxt = ip6b[6];
 			off = nke__ip6_lasthdr(m, 40, &nxt, NULL);
 		}
 	}

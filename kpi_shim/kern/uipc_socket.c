@@ -310,6 +310,19 @@ nke__so_copy_chain(struct __mbuf *m, u_int32_t off, u_int32_t len)
 	u_int32_t done = 0;
 	int first = 1;
 
+	/* A small write within the first mbuf (the usual case): one mbuf, one copy. */
+	if (len <= NKE_MHLEN && m->m_len >= 0 && (u_int64_t)off + len <= (u_int64_t)m->m_len) {
+		n = nke__m_gethdr(M_DONTWAIT, MT_DATA);
+		if (n == NULL)
+			return NULL;
+		if (len > 0)
+			memcpy(n->m_data, m->m_data + off, len);
+		n->m_len = (int32_t)len;
+		n->m_pkthdr.len = (int32_t)len;
+		if (m->m_flags & M_PKTHDR)
+			NKE_PC(n)->pc_index = NKE_PC(m)->pc_index;
+		return n;
+	}
 	do {
 		u_int32_t room, k;
 		u_int size = len - done <= NKE_MHLEN && first ? 0
