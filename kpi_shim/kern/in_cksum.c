@@ -300,17 +300,39 @@ nke__inet_cksum(struct __mbuf *m, u_int32_t nxt, u_int32_t off, u_int32_t len)
  * nke__ip_hdr_sum's value (ip_frag.c: the checksum of an IPv4 header of
  * hlen bytes, its checksum field skipped, in wire order) read a word at a
  * time: for ip_input's check of every inbound header.  hlen is a multiple
- * of 4, at least 20.  Both parts are 0 only when their bytes are, so the
- * fold is the same.  (Declared in ip_input.c, its only user.)
+ * of 4, at least 20.  The sum is 0 only when the bytes are, so the fold is
+ * the same.  (Declared in ip_input.c, its only user.)
  */
 u_int16_t nke__in_hdr_cksum(const u_int8_t *ip, u_int32_t hlen);
 
 u_int16_t
 nke__in_hdr_cksum(const u_int8_t *ip, u_int32_t hlen)
 {
-	u_int64_t sum = nke_sum_even(ip, 10) + nke_sum_even(ip + 12, hlen - 12);
+	/*
+	 * Host-order 32-bit words (and the 16-bit one before the checksum
+	 * field) summed in place, no call: congruent modulo 0xffff to the
+	 * byte-swapped sum of the header's 16-bit words, and 0 only when every
+	 * byte is, so the fold swapped back is nke_sum_even()'s.
+	 */
+	u_int64_t s = 0;
+	u_int32_t w, i;
+	u_int16_t h;
 
-	return nke_wire16(~nke_fold(sum) & 0xffff);
+	for (i = 0; i < 8; i += 4) {
+		memcpy(&w, ip + i, 4);
+		s += w;
+	}
+	memcpy(&h, ip + 8, 2);
+	s += h;
+	for (i = 12; i < hlen; i += 4) {
+		memcpy(&w, ip + i, 4);
+		s += w;
+	}
+	s = nke_fold(s);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	s = (s >> 8 | s << 8) & 0xffff;
+#endif
+	return nke_wire16(~(u_int32_t)s & 0xffff);
 }
 
 /*
