@@ -734,18 +734,12 @@ inq_process(struct __mbuf *m)
 	}
 }
 
-void
-nke__net_drain(void)
+/* nke__net_drain() when there is something to do (out of line: its frame costs). */
+static __attribute__((noinline)) void
+net_drain_work(void)
 {
 	u_int32_t n = 0;
 
-	/*
-	 * Nothing queued, no event waiting, no reassembly, no wake-up armed:
-	 * the usual case, twice a frame, and then there is nothing to do.
-	 */
-	if (NKE_LIKELY(inq_head == NULL && !inq_armed && nke__kev_npending == 0 &&
-	               nke__fq_count == 0))
-		return;
 	if (draining || nke__hostops == NULL)
 		return;
 	draining = 1;
@@ -788,6 +782,19 @@ nke__net_drain(void)
 	}
 	nke__net_busy--;
 	draining = 0;
+}
+
+void
+nke__net_drain(void)
+{
+	/*
+	 * Nothing queued, no event waiting, no reassembly, no wake-up armed:
+	 * the usual case, twice a frame, and then there is nothing to do.
+	 */
+	if (NKE_LIKELY(inq_head == NULL && !inq_armed && nke__kev_npending == 0 &&
+	               nke__fq_count == 0))
+		return;
+	net_drain_work();
 }
 
 void
