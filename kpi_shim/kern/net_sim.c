@@ -120,7 +120,8 @@ nke__hash_memo(struct __mbuf *m, u_int32_t off, u_int32_t len)
 static u_int32_t
 pkt_len(struct __mbuf *m)
 {
-	size_t l = nke__m_length(m);
+	/* One mbuf (the usual case): its length, no call. */
+	size_t l = m->m_next == NULL ? (size_t)m->m_len : nke__m_length(m);
 
 	if ((m->m_flags & M_PKTHDR) && (size_t)m->m_pkthdr.len < l && m->m_pkthdr.len >= 0)
 		l = (size_t)m->m_pkthdr.len;
