@@ -231,12 +231,22 @@ nke_sum_range(struct __mbuf *m, u_int32_t off, u_int32_t len)
 	return sum;
 }
 
+/* nke_sum16_checked() of a range not all in the first mbuf (out of line). */
+static __attribute__((noinline)) u_int64_t
+nke_sum16_chain(struct __mbuf *m, u_int32_t off, u_int32_t len, const char *who)
+{
+	size_t mlen = nke__m_length(m);
+
+	if (mlen < (size_t)off + len)
+		nke__panic("%s: mbuf %p len (%zu) < off+len (%u+%u)", who, (void *)m, mlen, off,
+		           len);
+	return nke_sum_range(m, off, len);
+}
+
 /* XNU's m_sum16: panics when the chain does not hold the range. */
-static u_int64_t
+static inline u_int64_t
 nke_sum16_checked(struct __mbuf *m, u_int32_t off, u_int32_t len, const char *who)
 {
-	size_t mlen;
-
 	/* The range in the first mbuf (the usual case): its sum, no walk of the chain. */
 	if (len > 0 && m->m_len >= 0 && (u_int64_t)off + len <= (u_int64_t)m->m_len) {
 		const u_int8_t *p = (const u_int8_t *)m->m_data + off;
@@ -246,11 +256,7 @@ nke_sum16_checked(struct __mbuf *m, u_int32_t off, u_int32_t len, const char *wh
 			sum += (u_int32_t)p[len - 1] << 8;
 		return sum;
 	}
-	mlen = nke__m_length(m);
-	if (mlen < (size_t)off + len)
-		nke__panic("%s: mbuf %p len (%zu) < off+len (%u+%u)", who, (void *)m, mlen, off,
-		           len);
-	return nke_sum_range(m, off, len);
+	return nke_sum16_chain(m, off, len, who);
 }
 
 u_int16_t
