@@ -72,8 +72,7 @@ udp_key(int fam, u_int16_t lport, struct nke_sokey *k)
 
 /* udp_socket() for a port without a socket yet: created (out of line, once a port). */
 static __attribute__((noinline)) struct __socket *
-udp_socket_new(int fam, u_int16_t lport, int inbound, struct __mbuf *m,
-               const struct nke_sokey *k)
+udp_socket_new(int fam, u_int16_t lport, int inbound, struct __mbuf *m, const struct nke_sokey *k)
 {
 	struct __socket *so;
 	struct nke_soctx sc;

@@ -463,8 +463,9 @@ app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, u_int32_
 		return;
 	if (nke__vd_brief() && (nke__sflt_count == 0 || nke__vd_count)) {
 		if (nke__sflt_count != 0)
-			nke__verdict_app_c(mbuf_index(m), m != NULL && (m->m_flags & M_PKTHDR) &&
-			                                      (NKE_PC(m)->pc_flags & NKE_PC_INJECTED));
+			nke__verdict_app_c(mbuf_index(m),
+			                   m != NULL && (m->m_flags & M_PKTHDR) &&
+			                       (NKE_PC(m)->pc_flags & NKE_PC_INJECTED));
 		return;
 	}
 	app_data_work(so, out, m, off, n, known);
