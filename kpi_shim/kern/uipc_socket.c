@@ -1017,8 +1017,8 @@ nke__so_has_data_filters(struct __socket *so, int out)
  * left the path (EJUSTRETURN: kept by the filter; other: freed here with
  * the control chain).
  */
-static int
-data_result(int r, struct __mbuf **mp, struct __mbuf **ctlp, const char *hook)
+static __attribute__((noinline)) int
+data_result_slow(int r, struct __mbuf **mp, struct __mbuf **ctlp, const char *hook)
 {
 	if (r == 0) {
 		const char *why;
@@ -1030,9 +1030,6 @@ data_result(int r, struct __mbuf **mp, struct __mbuf **ctlp, const char *hook)
 			            hook);
 			return EJUSTRETURN;
 		}
-		/* A sane one-mbuf chain (the usual case) passes the inline test. */
-		if (nke__m_sanity_quick(*mp))
-			return 0;
 		why = nke__m_sanity(*mp, NKE_SANITY_PKTLEN);
 		if (why == NULL)
 			return 0;
@@ -1058,6 +1055,15 @@ data_result(int r, struct __mbuf **mp, struct __mbuf **ctlp, const char *hook)
 	if (ctlp != NULL)
 		*ctlp = NULL;
 	return r;
+}
+
+/* data_result(): a sane one-mbuf chain passed on (the usual case) is an inline test. */
+static inline int
+data_result(int r, struct __mbuf **mp, struct __mbuf **ctlp, const char *hook)
+{
+	if (NKE_LIKELY(r == 0 && *mp != NULL && nke__m_sanity_quick(*mp)))
+		return 0;
+	return data_result_slow(r, mp, ctlp, hook);
 }
 
 static u_int32_t
