@@ -438,6 +438,37 @@ ether_demux(struct __ifnet **ifpp, struct __mbuf **mp, char **framep, struct nke
 	return (int)etype_pf(type);
 }
 
+/* Copy / compare a link header of hl bytes: Ethernet's 14 as two overlapping words, no call. */
+static inline void
+lhdr_copy(u_int8_t *d, const void *s, u_int32_t hl)
+{
+	if (NKE_LIKELY(hl == NKE_ETHER_HDR)) {
+		u_int64_t a, b;
+
+		__builtin_memcpy(&a, s, 8);
+		__builtin_memcpy(&b, (const u_int8_t *)s + 6, 8);
+		__builtin_memcpy(d, &a, 8);
+		__builtin_memcpy(d + 6, &b, 8);
+	} else {
+		memcpy(d, s, hl);
+	}
+}
+
+static inline int
+lhdr_same(const u_int8_t *p, const void *s, u_int32_t hl)
+{
+	if (NKE_LIKELY(hl == NKE_ETHER_HDR)) {
+		u_int64_t a0, a1, b0, b1;
+
+		__builtin_memcpy(&a0, p, 8);
+		__builtin_memcpy(&a1, p + 6, 8);
+		__builtin_memcpy(&b0, s, 8);
+		__builtin_memcpy(&b1, (const u_int8_t *)s + 6, 8);
+		return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+	}
+	return memcmp(p, s, hl) == 0;
+}
+
 void
 nke__dlil_input(struct __ifnet *ifp, struct __mbuf *m, struct nke_pktinfo *pi)
 {
@@ -478,7 +509,7 @@ nke__dlil_input(struct __ifnet *ifp, struct __mbuf *m, struct nke_pktinfo *pi)
 	hl = ifp->if_hdrlen;
 	if (hl > NKE_LHDR_MAX)
 		hl = NKE_LHDR_MAX;
-	memcpy(pristine, frame, hl);
+	lhdr_copy(pristine, frame, hl);
 
 	r = iff_run(ifp, &m, &frame, (u_int32_t)pf);
 	if (r != 0)
@@ -489,10 +520,10 @@ nke__dlil_input(struct __ifnet *ifp, struct __mbuf *m, struct nke_pktinfo *pi)
 		nke__stack_drop(m, NKS_DIR_IN, pi, "no-frame-header");
 		return;
 	}
-	if (memcmp(pristine, frame, hl) != 0)
+	if (!lhdr_same(pristine, frame, hl))
 		pi->pi_flags |= NKE_PI_L2CHANGED;
 	if ((u_int8_t *)frame != pi->pi_lhdr)
-		memcpy(pi->pi_lhdr, frame, hl);
+		lhdr_copy(pi->pi_lhdr, frame, hl);
 	pi->pi_lhdrlen = hl;
 	pi->pi_flags |= NKE_PI_HASLHDR;
 	m->m_flags &= (u_int16_t)~M_PROTO1;
@@ -703,18 +734,12 @@ inq_process(struct __mbuf *m)
 	}
 }
 
-void
-nke__net_drain(void)
+/* nke__net_drain() when there is something to do (out of line: its frame costs). */
+static __attribute__((noinline)) void
+net_drain_work(void)
 {
 	u_int32_t n = 0;
 
-	/*
-	 * Nothing queued, no event waiting, no reassembly, no wake-up armed:
-	 * the usual case, twice a frame, and then there is nothing to do.
-	 */
-	if (NKE_LIKELY(inq_head == NULL && !inq_armed && nke__kev_npending == 0 &&
-	               nke__fq_count == 0))
-		return;
 	if (draining || nke__hostops == NULL)
 		return;
 	draining = 1;
@@ -757,6 +782,19 @@ nke__net_drain(void)
 	}
 	nke__net_busy--;
 	draining = 0;
+}
+
+void
+nke__net_drain(void)
+{
+	/*
+	 * Nothing queued, no event waiting, no reassembly, no wake-up armed:
+	 * the usual case, twice a frame, and then there is nothing to do.
+	 */
+	if (NKE_LIKELY(inq_head == NULL && !inq_armed && nke__kev_npending == 0 &&
+	               nke__fq_count == 0))
+		return;
+	net_drain_work();
 }
 
 void

@@ -231,12 +231,22 @@ nke_sum_range(struct __mbuf *m, u_int32_t off, u_int32_t len)
 	return sum;
 }
 
+/* nke_sum16_checked() of a range not all in the first mbuf (out of line). */
+static __attribute__((noinline)) u_int64_t
+nke_sum16_chain(struct __mbuf *m, u_int32_t off, u_int32_t len, const char *who)
+{
+	size_t mlen = nke__m_length(m);
+
+	if (mlen < (size_t)off + len)
+		nke__panic("%s: mbuf %p len (%zu) < off+len (%u+%u)", who, (void *)m, mlen, off,
+		           len);
+	return nke_sum_range(m, off, len);
+}
+
 /* XNU's m_sum16: panics when the chain does not hold the range. */
-static u_int64_t
+static inline u_int64_t
 nke_sum16_checked(struct __mbuf *m, u_int32_t off, u_int32_t len, const char *who)
 {
-	size_t mlen;
-
 	/* The range in the first mbuf (the usual case): its sum, no walk of the chain. */
 	if (len > 0 && m->m_len >= 0 && (u_int64_t)off + len <= (u_int64_t)m->m_len) {
 		const u_int8_t *p = (const u_int8_t *)m->m_data + off;
@@ -246,11 +256,7 @@ nke_sum16_checked(struct __mbuf *m, u_int32_t off, u_int32_t len, const char *wh
 			sum += (u_int32_t)p[len - 1] << 8;
 		return sum;
 	}
-	mlen = nke__m_length(m);
-	if (mlen < (size_t)off + len)
-		nke__panic("%s: mbuf %p len (%zu) < off+len (%u+%u)", who, (void *)m, mlen, off,
-		           len);
-	return nke_sum_range(m, off, len);
+	return nke_sum16_chain(m, off, len, who);
 }
 
 u_int16_t
@@ -300,17 +306,39 @@ nke__inet_cksum(struct __mbuf *m, u_int32_t nxt, u_int32_t off, u_int32_t len)
  * nke__ip_hdr_sum's value (ip_frag.c: the checksum of an IPv4 header of
  * hlen bytes, its checksum field skipped, in wire order) read a word at a
  * time: for ip_input's check of every inbound header.  hlen is a multiple
- * of 4, at least 20.  Both parts are 0 only when their bytes are, so the
- * fold is the same.  (Declared in ip_input.c, its only user.)
+ * of 4, at least 20.  The sum is 0 only when the bytes are, so the fold is
+ * the same.  (Declared in ip_input.c, its only user.)
  */
 u_int16_t nke__in_hdr_cksum(const u_int8_t *ip, u_int32_t hlen);
 
 u_int16_t
 nke__in_hdr_cksum(const u_int8_t *ip, u_int32_t hlen)
 {
-	u_int64_t sum = nke_sum_even(ip, 10) + nke_sum_even(ip + 12, hlen - 12);
+	/*
+	 * Host-order 32-bit words (and the 16-bit one before the checksum
+	 * field) summed in place, no call: congruent modulo 0xffff to the
+	 * byte-swapped sum of the header's 16-bit words, and 0 only when every
+	 * byte is, so the fold swapped back is nke_sum_even()'s.
+	 */
+	u_int64_t s = 0;
+	u_int32_t w, i;
+	u_int16_t h;
 
-	return nke_wire16(~nke_fold(sum) & 0xffff);
+	for (i = 0; i < 8; i += 4) {
+		memcpy(&w, ip + i, 4);
+		s += w;
+	}
+	memcpy(&h, ip + 8, 2);
+	s += h;
+	for (i = 12; i < hlen; i += 4) {
+		memcpy(&w, ip + i, 4);
+		s += w;
+	}
+	s = nke_fold(s);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	s = (s >> 8 | s << 8) & 0xffff;
+#endif
+	return nke_wire16(~(u_int32_t)s & 0xffff);
 }
 
 /*

@@ -64,7 +64,7 @@ nke__ip6_input(struct __mbuf *m, struct nke_pktinfo *pi)
 		return;
 	}
 	ip6 = (u_int8_t *)m->m_data;
-	inject = nke__ipf_get_inject(m);
+	inject = m->m_pkthdr.tags != NULL ? nke__ipf_get_inject(m) : 0; /* no tag: none, no call */
 	if (inject != 0) {
 		nxt = ip6[6];
 		goto loop;

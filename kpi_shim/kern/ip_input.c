@@ -68,7 +68,7 @@ nke__ip_input(struct __mbuf *m, struct nke_pktinfo *pi)
 		pi->pi_ifp = ifp;
 	trunc = (pi->pi_flags & NKE_PI_TRUNC) || (NKE_PC(m)->pc_flags & NKE_PC_TRUNC);
 
-	inject = nke__ipf_get_inject(m);
+	inject = m->m_pkthdr.tags != NULL ? nke__ipf_get_inject(m) : 0; /* no tag: none, no call */
 	if (inject != 0) {
 		/* Injected with a reference: straight to the filters. */
 		if (m->m_pkthdr.len < 20 || (m->m_len < 20 && (m = nke__m_pullup(m, 20)) == NULL)) {

@@ -21,12 +21,8 @@
 #include "kern_checks.h"
 
 /* Traversals in progress, innermost last: which thread walks which list. */
-#define TRAV_MAX 64
-static struct {
-	struct __ifnet *t_ifp;
-	struct thread *t_thread;
-} trav[TRAV_MAX];
-static unsigned ntrav;
+struct nke_iflt_trav nke__iflt_trav[NKE_IFLT_TRAV_MAX];
+unsigned nke__iflt_ntrav;
 
 static int
 traversing_self(struct __ifnet *ifp)
@@ -34,21 +30,10 @@ traversing_self(struct __ifnet *ifp)
 	struct thread *self = nke__current_thread();
 	unsigned i;
 
-	for (i = 0; i < ntrav; i++)
-		if (trav[i].t_ifp == ifp && trav[i].t_thread == self)
+	for (i = 0; i < nke__iflt_ntrav; i++)
+		if (nke__iflt_trav[i].t_ifp == ifp && nke__iflt_trav[i].t_thread == self)
 			return 1;
 	return 0;
-}
-
-void
-nke__iflt_busy(struct __ifnet *ifp)
-{
-	ifp->if_flt_busy++;
-	if (ntrav < TRAV_MAX) {
-		trav[ntrav].t_ifp = ifp;
-		trav[ntrav].t_thread = nke__current_thread();
-	}
-	ntrav++;
 }
 
 static void
@@ -67,14 +52,10 @@ filter_destroy(struct __ifnet_filter *f)
 	NKH_free(f, sizeof(*f));
 }
 
+/* nke__iflt_unbusy(), the last traversal gone: complete the detaches that came during it. */
 void
-nke__iflt_unbusy(struct __ifnet *ifp)
+nke__iflt_reap(struct __ifnet *ifp)
 {
-	NKE_ASSERT(ifp->if_flt_busy > 0 && ntrav > 0, "unbalanced filter traversal");
-	ntrav--;
-	if (--ifp->if_flt_busy > 0 || ifp->if_flt_reap == 0)
-		return;
-	/* Complete the detaches that came during the traversal. */
 	while (ifp->if_flt_reap > 0) {
 		struct __ifnet_filter *f;
 
@@ -222,5 +203,5 @@ nke__iflt_fini(void)
 		ifp->if_flt_busy = 0;
 		ifp->if_flt_reap = 0;
 	}
-	ntrav = 0;
+	nke__iflt_ntrav = 0;
 }

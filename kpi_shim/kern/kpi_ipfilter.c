@@ -98,14 +98,12 @@ nke__ipf_ref(void)
 	kipf_ref++;
 }
 
-void
-nke__ipf_unref(void)
+/* The detaches that came while the lists were in use (rare), once the last user left. */
+static __attribute__((noinline)) void
+ipf_reap(void)
 {
 	struct opaque_ipfilter *f;
 
-	NKE_ASSERT(kipf_ref > 0, "kipf_ref underflow");
-	if (--kipf_ref > 0)
-		return;
 	while (kipf_ref == 0 && (f = TAILQ_FIRST(&tbr_filters)) != NULL) {
 		TAILQ_REMOVE(&tbr_filters, f, ipf_tbr);
 		TAILQ_REMOVE(f->ipf_family == 4 ? &nke__ipv4_filters : &nke__ipv6_filters, f,
@@ -113,6 +111,21 @@ nke__ipf_unref(void)
 		ipf_call_detach(f);
 		ipf_free(f);
 	}
+}
+
+/* nke__ipf_unref(), inline where the input path calls it once per packet. */
+static inline void
+ipf_unref(void)
+{
+	NKE_ASSERT(kipf_ref > 0, "kipf_ref underflow");
+	if (--kipf_ref == 0 && !TAILQ_EMPTY(&tbr_filters))
+		ipf_reap();
+}
+
+void
+nke__ipf_unref(void)
+{
+	ipf_unref();
 }
 
 static errno_t
@@ -309,7 +322,7 @@ nke__ipf_input_run(int family, struct __mbuf **mp, int off, int proto, u_int64_t
 			if ((*mp)->m_len < off) {
 				*mp = nke__m_pullup(*mp, off);
 				if (*mp == NULL) {
-					nke__ipf_unref();
+					ipf_unref();
 					nke__stack_drop(NULL, NKS_DIR_IN, pi, "pullup-failed");
 					return 1;
 				}
@@ -343,7 +356,7 @@ nke__ipf_input_run(int family, struct __mbuf **mp, int off, int proto, u_int64_t
 			               nke__vd_brief() ? NULL : d);
 		}
 		if (nke__cb_result(r, mp, "ipf_input", f->ipf_f.name) != 0) {
-			nke__ipf_unref();
+			ipf_unref();
 			return 1;
 		}
 		if (family == 4 && (*mp)->m_len >= 1 &&
@@ -353,7 +366,7 @@ nke__ipf_input_run(int family, struct __mbuf **mp, int off, int proto, u_int64_t
 			            "XNU keeps using offset %d",
 			            f->ipf_f.name, off);
 	}
-	nke__ipf_unref();
+	ipf_unref();
 	if (seen)
 		*inject = 0; /* IPv6: later headers are shown to every filter */
 	return 0;

@@ -35,7 +35,7 @@ static TAILQ_HEAD(, nke_sflt) sflt_all = TAILQ_HEAD_INITIALIZER(sflt_all);
 /* Every filter record not yet freed (registered or draining), for fini. */
 static TAILQ_HEAD(, nke_sflt) sflt_every = TAILQ_HEAD_INITIALIZER(sflt_every);
 static TAILQ_HEAD(nke_sflt_plist, nke_sflt) sflt_proto[NKE_PRSW_N];
-static struct nke_sfe *cleanup_head;
+struct nke_sfe *nke__sflt_cleanup_head; /* sock_internal.h */
 static int cleanup_running;
 static thread_call_t cleanup_call;
 u_int32_t nke__sflt_count;
@@ -146,8 +146,8 @@ sfe_release(struct nke_sfe *e)
 	NKE_ASSERT(e->sfe_refs > 0, "socket filter attachment reference underflow");
 	if (--e->sfe_refs > 0)
 		return;
-	e->sfe_next_oncleanup = cleanup_head;
-	cleanup_head = e;
+	e->sfe_next_oncleanup = nke__sflt_cleanup_head;
+	nke__sflt_cleanup_head = e;
 	if (nke__so_depth == 0 && !cleanup_running && cleanup_call != NULL)
 		(void)thread_call_enter(cleanup_call);
 }
@@ -162,12 +162,6 @@ sfe_detach_locked(struct nke_sfe *e)
 	}
 }
 
-int
-nke__sflt_cleanup_pending(void)
-{
-	return cleanup_head != NULL;
-}
-
 static void
 verdict_simple(u_int32_t hook, struct nke_sflt *f, int result, const char *detail)
 {
@@ -180,10 +174,10 @@ nke__sflt_cleanup_run(void)
 	if (cleanup_running)
 		return; /* the outer run picks up what is added meanwhile */
 	cleanup_running = 1;
-	while (cleanup_head != NULL) {
-		struct nke_sfe *dead = cleanup_head, *e;
+	while (nke__sflt_cleanup_head != NULL) {
+		struct nke_sfe *dead = nke__sflt_cleanup_head, *e;
 
-		cleanup_head = NULL;
+		nke__sflt_cleanup_head = NULL;
 		for (e = dead; e != NULL; e = dead) {
 			struct nke_sflt *f = e->sfe_filter;
 			struct nke_sfe **pp;
@@ -1286,7 +1280,7 @@ nke__sflt_init(void)
 	TAILQ_INIT(&sflt_every);
 	for (i = 0; i < NKE_PRSW_N; i++)
 		TAILQ_INIT(&sflt_proto[i]);
-	cleanup_head = NULL;
+	nke__sflt_cleanup_head = NULL;
 	cleanup_running = 0;
 	sfe_slabs = NULL;
 	sfe_free = NULL;
@@ -1318,7 +1312,7 @@ nke__sflt_fini(void)
 		NKH_free(s, sizeof(*s));
 	}
 	sfe_free = NULL;
-	cleanup_head = NULL;
+	nke__sflt_cleanup_head = NULL;
 	nke__sflt_count = 0;
 	if (cleanup_call != NULL) {
 		(void)thread_call_cancel(cleanup_call);

@@ -219,17 +219,18 @@ seg_mbuf(u_int32_t k, u_int32_t room, int hdr)
  * carries m's packet header; m is freed.  With keep_frame, the frame header
  * the packet header points at, right before the data, moves along in front
  * of the new head's data.  On any shortage the packet stays as it was.
+ * nke__layout_apply() below: with the default layout (every frame, once),
+ * a test and no call; this does the work, out of line.
  */
-struct __mbuf *
-nke__layout_apply(struct __mbuf *m, u_int32_t l2, int keep_frame)
+static __attribute__((noinline)) struct __mbuf *
+layout_apply_work(struct __mbuf *m, u_int32_t l2, int keep_frame)
 {
 	struct layout ly;
 	struct __mbuf *top = NULL, **np = &top, *n;
 	u_int32_t i, off = 0, fhl = 0;
 	caddr_t fh = NULL;
 
-	if (NKE_LIKELY(nke__chk_layout == NKS_LAYOUT_CONTIGUOUS) || m == NULL ||
-	    !(m->m_flags & M_PKTHDR) || m->m_pkthdr.len < 0)
+	if (m == NULL || !(m->m_flags & M_PKTHDR) || m->m_pkthdr.len < 0)
 		return m;
 	if (nke__chk_layout == NKS_LAYOUT_GUARD) {
 		for (n = m; n != NULL; n = n->m_next)
@@ -289,6 +290,15 @@ fail:
 	if (top != NULL)
 		nke__m_freem(top);
 	return m;
+}
+
+struct __mbuf *
+nke__layout_apply(struct __mbuf *m, u_int32_t l2, int keep_frame)
+{
+	/* The default layout (once per frame): nothing to do. */
+	if (NKE_LIKELY(nke__chk_layout == NKS_LAYOUT_CONTIGUOUS))
+		return m;
+	return layout_apply_work(m, l2, keep_frame);
 }
 
 void

@@ -254,9 +254,41 @@ struct __ifnet_filter {
 	struct nke_vcount filt_vc[2]; /* verdicts: iff_input, iff_output */
 };
 
-/* Traversal bracket of an interface's filter list (detach deferral). */
-void nke__iflt_busy(struct __ifnet *ifp);
-void nke__iflt_unbusy(struct __ifnet *ifp);
+/*
+ * Traversal bracket of an interface's filter list (detach deferral), with
+ * the traversals in progress, innermost last: which thread walks which list
+ * (kpi_interfacefilter.c).  Inline, as it runs around every packet's
+ * filters; completing the detaches that came meanwhile (nke__iflt_reap) is not.
+ */
+#define NKE_IFLT_TRAV_MAX 64
+struct nke_iflt_trav {
+	struct __ifnet *t_ifp;
+	struct thread *t_thread;
+};
+extern struct nke_iflt_trav nke__iflt_trav[NKE_IFLT_TRAV_MAX];
+extern unsigned nke__iflt_ntrav;
+void nke__iflt_reap(struct __ifnet *ifp);
+
+static inline void
+nke__iflt_busy(struct __ifnet *ifp)
+{
+	ifp->if_flt_busy++;
+	if (nke__iflt_ntrav < NKE_IFLT_TRAV_MAX) {
+		nke__iflt_trav[nke__iflt_ntrav].t_ifp = ifp;
+		nke__iflt_trav[nke__iflt_ntrav].t_thread = nke__curthread;
+	}
+	nke__iflt_ntrav++;
+}
+
+static inline void
+nke__iflt_unbusy(struct __ifnet *ifp)
+{
+	NKE_ASSERT(ifp->if_flt_busy > 0 && nke__iflt_ntrav > 0, "unbalanced filter traversal");
+	nke__iflt_ntrav--;
+	if (--ifp->if_flt_busy > 0 || ifp->if_flt_reap == 0)
+		return;
+	nke__iflt_reap(ifp);
+}
 /* Detach every filter (fini). */
 void nke__iflt_fini(void);
 

@@ -120,7 +120,8 @@ nke__hash_memo(struct __mbuf *m, u_int32_t off, u_int32_t len)
 static u_int32_t
 pkt_len(struct __mbuf *m)
 {
-	size_t l = m->m_next == NULL ? (size_t)m->m_len : nke__m_length(m); /* one mbuf: no call */
+	/* One mbuf (the usual case): its length, no call. */
+	size_t l = m->m_next == NULL ? (size_t)m->m_len : nke__m_length(m);
 
 	if ((m->m_flags & M_PKTHDR) && (size_t)m->m_pkthdr.len < l && m->m_pkthdr.len >= 0)
 		l = (size_t)m->m_pkthdr.len;
@@ -809,23 +810,14 @@ nke__pi_from_mbuf(struct nke_pktinfo *pi, struct __mbuf *m, struct __ifnet *ifp)
  */
 _Static_assert(__builtin_offsetof(struct __mbuf, m_pktdat) % 8 == 0,
                "a header mbuf's data must start 8-byte aligned");
-static struct __mbuf *
-frame_to_mbuf(const u_int8_t *data, u_int32_t len, u_int32_t lead, u_int32_t plain_lead)
+/* frame_to_mbuf() into clusters (out of line: the small frame's path stays light). */
+static __attribute__((noinline)) struct __mbuf *
+frame_to_clusters(const u_int8_t *data, u_int32_t len, u_int32_t lead)
 {
 	struct __mbuf *m, *n, **tail;
 	u_int32_t total = len + lead, off = 0, first = 1;
 	u_int size;
 
-	if (len + plain_lead <= NKE_MHLEN && NKE_LIKELY(nke__chk_layout == NKS_LAYOUT_CONTIGUOUS)) {
-		m = nke__m_gethdr(M_DONTWAIT, MT_DATA);
-		if (m == NULL)
-			return NULL;
-		m->m_data += plain_lead;
-		memcpy(m->m_data, data, len);
-		m->m_len = (int32_t)len;
-		m->m_pkthdr.len = (int32_t)len;
-		return m;
-	}
 	size = total <= NKE_MCLBYTES      ? NKE_MCLBYTES
 	       : total <= NKE_MBIGCLBYTES ? NKE_MBIGCLBYTES
 	                                  : NKE_M16KCLBYTES;
@@ -856,6 +848,24 @@ frame_to_mbuf(const u_int8_t *data, u_int32_t len, u_int32_t lead, u_int32_t pla
 	}
 	m->m_pkthdr.len = (int32_t)len;
 	return m;
+}
+
+static inline struct __mbuf *
+frame_to_mbuf(const u_int8_t *data, u_int32_t len, u_int32_t lead, u_int32_t plain_lead)
+{
+	struct __mbuf *m;
+
+	if (len + plain_lead <= NKE_MHLEN && NKE_LIKELY(nke__chk_layout == NKS_LAYOUT_CONTIGUOUS)) {
+		m = nke__m_gethdr(M_DONTWAIT, MT_DATA);
+		if (m == NULL)
+			return NULL;
+		m->m_data += plain_lead;
+		memcpy(m->m_data, data, len);
+		m->m_len = (int32_t)len;
+		m->m_pkthdr.len = (int32_t)len;
+		return m;
+	}
+	return frame_to_clusters(data, len, lead);
 }
 
 struct __mbuf *

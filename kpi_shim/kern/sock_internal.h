@@ -445,7 +445,13 @@ void nke__sflt_initsock(struct __socket *so);
 void nke__sflt_termsock(struct __socket *so);
 /* Run deferred cleanup now (end of the outermost socket operation). */
 void nke__sflt_cleanup_run(void);
-int nke__sflt_cleanup_pending(void);
+/* Attachments waiting for it (kpi_socketfilter.c), tested at every socket operation's end. */
+extern struct nke_sfe *nke__sflt_cleanup_head;
+static inline int
+nke__sflt_cleanup_pending(void)
+{
+	return nke__sflt_cleanup_head != NULL;
+}
 
 /* Callback runners, with XNU's semantics (first non-zero return stops). */
 void nke__sflt_notify(struct __socket *so, sflt_event_t event, void *param);

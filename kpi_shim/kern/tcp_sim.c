@@ -332,9 +332,9 @@ tcp_deliver(struct __socket *so, struct __mbuf *m, struct __ifnet *ifp)
 
 static void tcp_fin_in(struct __socket *so);
 
-/* Deliver queued segments that are now in order. */
-static void
-tcp_reass_drain(struct __socket *so)
+/* tcp_reass_drain() with something to do (out of line). */
+static __attribute__((noinline)) void
+tcp_reass_drain_work(struct __socket *so)
 {
 	struct nke_tcpcb *tp = &so->so_tcp;
 	struct __mbuf *m;
@@ -371,6 +371,22 @@ tcp_reass_drain(struct __socket *so)
 	if ((tp->t_flags & NKE_TF_FINRCVD) && !(tp->t_flags & NKE_TF_FINDONE) &&
 	    tp->t_rcv_nxt == tp->t_rcv_fin)
 		tcp_fin_in(so);
+}
+
+/*
+ * Deliver queued segments that are now in order (and their FIN once
+ * everything before it is in).  Once per segment: nothing queued within
+ * reach and no FIN, the usual case, is a test.
+ */
+static inline void
+tcp_reass_drain(struct __socket *so)
+{
+	const struct nke_tcpcb *tp = &so->so_tcp;
+
+	if ((tp->t_rq == NULL || SEQ_GT(RQ_SEQ(tp->t_rq), tp->t_rcv_nxt)) &&
+	    !(tp->t_flags & NKE_TF_FINRCVD))
+		return;
+	tcp_reass_drain_work(so);
 }
 
 /* A bound: everything before `limit` was received; skip what the capture lacks. */

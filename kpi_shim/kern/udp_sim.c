@@ -70,23 +70,18 @@ udp_key(int fam, u_int16_t lport, struct nke_sokey *k)
 	k->k_lport = lport;
 }
 
-/* The socket of a local UDP port, created on first use. */
-static struct __socket *
-udp_socket(int fam, u_int16_t lport, int inbound, struct __mbuf *m)
+/* udp_socket() for a port without a socket yet: created (out of line, once a port). */
+static __attribute__((noinline)) struct __socket *
+udp_socket_new(int fam, u_int16_t lport, int inbound, struct __mbuf *m, const struct nke_sokey *k)
 {
-	struct nke_sokey k;
 	struct __socket *so;
 	struct nke_soctx sc;
 	char a[64];
 
-	udp_key(fam, lport, &k);
-	so = nke__so_lookup(&k);
-	if (so != NULL)
-		return so;
 	so = nke__so_create(nke__af_of(fam), SOCK_DGRAM, IPPROTO_UDP, NULL, 0);
 	if (so == NULL)
 		return NULL;
-	if (nke__so_insert(so, &k) != 0) {
+	if (nke__so_insert(so, k) != 0) {
 		nke__so_app_closed(so);
 		nke__so_pcb_gone(so);
 		return NULL;
@@ -114,6 +109,20 @@ udp_socket(int fam, u_int16_t lport, int inbound, struct __mbuf *m)
 	}
 	nke__so_leave(&sc);
 	return so;
+}
+
+/* The socket of a local UDP port, created on first use. */
+static inline struct __socket *
+udp_socket(int fam, u_int16_t lport, int inbound, struct __mbuf *m)
+{
+	struct nke_sokey k;
+	struct __socket *so;
+
+	udp_key(fam, lport, &k);
+	so = nke__so_lookup(&k);
+	if (so != NULL)
+		return so;
+	return udp_socket_new(fam, lport, inbound, m, &k);
 }
 
 static int

@@ -292,13 +292,20 @@ nke__m_pkthdr_init(struct __mbuf *m)
 	__builtin_memset(&m->m_pkthdr, 0, sizeof(m->m_pkthdr));
 }
 
+/* NKH_fail() with no call when the host injects no failures (the usual case, every allocation). */
+static inline int
+nke_mb_fail(nks_u32 cls)
+{
+	return nke__hostops->ho_fail != NULL && NKH_fail(cls);
+}
+
 static struct __mbuf *
 nke_m_get_common(int how, int type, int hdr)
 {
 	struct __mbuf *m;
 
 	(void)how;
-	if (NKE_UNLIKELY(NKH_fail(NKS_ALLOC_MBUF))) {
+	if (NKE_UNLIKELY(nke_mb_fail(NKS_ALLOC_MBUF))) {
 		nke_mb_drops++;
 		return NULL;
 	}
@@ -395,7 +402,7 @@ nke_cl_get(int cls, u_int8_t state)
 {
 	struct nke_extref *er;
 
-	if (NKE_UNLIKELY(NKH_fail(NKS_ALLOC_CLUSTER))) {
+	if (NKE_UNLIKELY(nke_mb_fail(NKS_ALLOC_CLUSTER))) {
 		nke_mb_drops++;
 		return NULL;
 	}

@@ -395,22 +395,16 @@ nke__so_note_emit(struct __socket *so, int result, struct __mbuf *m, const char 
 	ho->ho_verdict(ho->ho_arg, &vd);
 }
 
-/*
- * nke__so_app_data() with, when known (known != NULL), the NKH64 hash of the
- * n bytes at off: the last sf_data_in verdict hashed the very chain.
- */
-static void
-app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, u_int32_t n,
-         const u_int64_t *known)
+/* app_data() when the host wants verdicts, but not only counted ones (out of line). */
+static __attribute__((noinline)) void
+app_data_work(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, u_int32_t n,
+              const u_int64_t *known)
 {
 	const struct nks_hostops *ho = nke__hostops;
 	struct nks_verdict vd;
 	char d[128];
 	u_int64_t h;
 
-	so->so_app_bytes[out] += n;
-	if (ho == NULL || ho->ho_verdict == NULL)
-		return;
 	/* Brief verdicts: nobody will read the stream hash. */
 	if (!nke__vd_brief()) {
 		if (so->so_app_bytes[out] == n)
@@ -464,6 +458,30 @@ app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, u_int32_
 	vd.vd_detail = nke__vd_brief() ? NULL : d;
 	nke__vd_last(vd.vd_index, NKS_HOOK_APP);
 	ho->ho_verdict(ho->ho_arg, &vd);
+}
+
+/*
+ * nke__so_app_data() with, when known (known != NULL), the NKH64 hash of the
+ * n bytes at off: the last sf_data_in verdict hashed the very chain.  Per
+ * packet: no verdicts, or brief ones counted here, are decided inline.
+ */
+static inline void
+app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, u_int32_t n,
+         const u_int64_t *known)
+{
+	const struct nks_hostops *ho = nke__hostops;
+
+	so->so_app_bytes[out] += n;
+	if (ho == NULL || ho->ho_verdict == NULL)
+		return;
+	if (nke__vd_brief() && (nke__sflt_count == 0 || nke__vd_count)) {
+		if (nke__sflt_count != 0)
+			nke__verdict_app_c(mbuf_index(m),
+			                   m != NULL && (m->m_flags & M_PKTHDR) &&
+			                       (NKE_PC(m)->pc_flags & NKE_PC_INJECTED));
+		return;
+	}
+	app_data_work(so, out, m, off, n, known);
 }
 
 void
@@ -1012,8 +1030,8 @@ nke__so_has_data_filters(struct __socket *so, int out)
  * left the path (EJUSTRETURN: kept by the filter; other: freed here with
  * the control chain).
  */
-static int
-data_result(int r, struct __mbuf **mp, struct __mbuf **ctlp, const char *hook)
+static __attribute__((noinline)) int
+data_result_slow(int r, struct __mbuf **mp, struct __mbuf **ctlp, const char *hook)
 {
 	if (r == 0) {
 		const char *why;
@@ -1025,9 +1043,6 @@ data_result(int r, struct __mbuf **mp, struct __mbuf **ctlp, const char *hook)
 			            hook);
 			return EJUSTRETURN;
 		}
-		/* A sane one-mbuf chain (the usual case) passes the inline test. */
-		if (nke__m_sanity_quick(*mp))
-			return 0;
 		why = nke__m_sanity(*mp, NKE_SANITY_PKTLEN);
 		if (why == NULL)
 			return 0;
@@ -1053,6 +1068,15 @@ data_result(int r, struct __mbuf **mp, struct __mbuf **ctlp, const char *hook)
 	if (ctlp != NULL)
 		*ctlp = NULL;
 	return r;
+}
+
+/* data_result(): a sane one-mbuf chain passed on (the usual case) is an inline test. */
+static inline int
+data_result(int r, struct __mbuf **mp, struct __mbuf **ctlp, const char *hook)
+{
+	if (NKE_LIKELY(r == 0 && *mp != NULL && nke__m_sanity_quick(*mp)))
+		return 0;
+	return data_result_slow(r, mp, ctlp, hook);
 }
 
 static u_int32_t
