@@ -28,9 +28,12 @@ static int
 traversing_self(struct __ifnet *ifp)
 {
 	struct thread *self = nke__current_thread();
-	unsigned i;
+	unsigned i, n = nke__iflt_ntrav;
 
-	for (i = 0; i < nke__iflt_ntrav; i++)
+	/* Traversals nested deeper than the records kept are not recorded. */
+	if (n > NKE_IFLT_TRAV_MAX)
+		n = NKE_IFLT_TRAV_MAX;
+	for (i = 0; i < n; i++)
 		if (nke__iflt_trav[i].t_ifp == ifp && nke__iflt_trav[i].t_thread == self)
 			return 1;
 	return 0;

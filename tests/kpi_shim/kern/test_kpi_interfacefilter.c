@@ -510,6 +510,33 @@ test_detach_inside_callback(void)
 	iflt_detach(b.ref);
 }
 
+/*
+ * Traversals nested deeper than the records kept (NKE_IFLT_TRAV_MAX): an
+ * attach from inside them looks only at the records kept (under
+ * AddressSanitizer a read past them stops here) and is reported when one of
+ * them is the same interface's.
+ */
+static void
+test_attach_inside_deep_traversal(void)
+{
+	u_int32_t idx = pt_attach_en("en0", 0, 0);
+	ifnet_t ifp = nke__ifnet_byindex(idx);
+	struct tf a, b;
+	unsigned i;
+
+	for (i = 0; i < NKE_IFLT_TRAV_MAX + 8; i++)
+		nke__iflt_busy(nke__lo_ifp);
+	tf_attach(&a, 1, ifp, 0); /* another interface's traversals: no report */
+	KT_ASSERT_EQ(NKT_reports("iflt-self-deadlock"), 0);
+	tf_attach(&b, 2, nke__lo_ifp, 0);
+	KT_ASSERT_EQ(NKT_reports("iflt-self-deadlock"), 1);
+	for (i = 0; i < NKE_IFLT_TRAV_MAX + 8; i++)
+		nke__iflt_unbusy(nke__lo_ifp);
+	iflt_detach(a.ref);
+	iflt_detach(b.ref);
+	KT_ASSERT_EQ(a.detached + b.detached, 2);
+}
+
 static void
 test_events(void)
 {
@@ -617,5 +644,6 @@ NKT_CASES(NKT_CASE(test_attach_errors), NKT_CASE(test_modify), NKT_CASE(test_ord
           NKT_CASE(test_protocol_filtering), NKT_CASE(test_vlan_skip),
           NKT_CASE(test_results_and_ownership), NKT_CASE(test_reinject_input),
           NKT_CASE(test_reinject_output_raw), NKT_CASE(test_output_raw_errors),
-          NKT_CASE(test_detach_inside_callback), NKT_CASE(test_events),
+          NKT_CASE(test_detach_inside_callback),
+          NKT_CASE(test_attach_inside_deep_traversal), NKT_CASE(test_events),
           NKT_CASE(test_vlan_interface_events));
