@@ -19,6 +19,9 @@
 
 #include "nke_kern.h"
 
+/* Kernel-world internals: hidden, so that their data is read in place (no GOT). */
+#pragma GCC visibility push(hidden)
+
 /* --- Settings (NKS_checks_set) ---------------------------------------- */
 
 extern nks_u32 nke__chk_groups; /* NKS_CHK_* on */
@@ -233,5 +236,7 @@ void nke__m_leak_check(u_int32_t kext);
 void nke__blk_leak_check(u_int32_t kext);
 /* Has kext `id` stopped (its stop routine returned success)? (kern_kext.c) */
 int nke__kext_stopped(u_int32_t id);
+
+#pragma GCC visibility pop
 
 #endif /* NKE_KERN_CHECKS_H_ */

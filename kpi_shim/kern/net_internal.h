@@ -35,6 +35,9 @@
 #include <sys/time.h>
 #include <string.h>
 
+/* Kernel-world internals: hidden, so that their data is read in place (no GOT). */
+#pragma GCC visibility push(hidden)
+
 /*
  * The kernel world is compiled freestanding (-ffreestanding implies
  * -fno-builtin), so every memcpy(&x, p, 2) is a call into libc.  The stack
@@ -803,5 +806,7 @@ void nke__dlil_fini(void);
 void nke__kev_init(void);
 void nke__proto_init(void);
 void nke__kev_fini(void);
+
+#pragma GCC visibility pop
 
 #endif /* NKE_NET_INTERNAL_H_ */

@@ -15,6 +15,9 @@
 #include <stdarg.h>
 #include <nke_seam.h>
 
+/* Kernel-world internals: hidden, so that their data is read in place (no GOT). */
+#pragma GCC visibility push(hidden)
+
 /* Marks a definition as part of the exported KPI (the rest stays hidden). */
 #define NKE_KPI __attribute__((visibility("default")))
 
@@ -189,5 +192,7 @@ void nke__sleep_set_idle_hook(nke_idle_hook_t fn, void *arg);
 /* The simulated clock (kern_time.c). */
 extern nks_i64 nke__clock_calendar_ns;
 extern nks_u64 nke__clock_uptime_ns;
+
+#pragma GCC visibility pop
 
 #endif /* NKE_KERN_H_ */

@@ -24,6 +24,9 @@
 
 #include "nke_kern.h"
 
+/* Kernel-world internals: hidden, so that their data is read in place (no GOT). */
+#pragma GCC visibility push(hidden)
+
 /* --- Simulated threads (kern_synch.c) ------------------------------------ */
 
 #define NKE_THREADS_MAX 128	/* simulated threads alive at once */
@@ -197,5 +200,7 @@ void nke__osmalloc_fini(void);
 void nke__osmalloc_stats(struct nks_stats *st);
 void nke__proc_init(void);
 void nke__libkern_init(void);
+
+#pragma GCC visibility pop
 
 #endif /* NKE_SVC_H_ */
