@@ -314,7 +314,7 @@ iff_run(struct __ifnet *ifp, struct __mbuf **mp, char **framep, u_int32_t pf)
 			r = f->filt_f.iff_input(f->filt_f.iff_cookie, ifp, pf, mp, framep);
 		else
 			r = f->filt_f.iff_output(f->filt_f.iff_cookie, ifp, pf, mp);
-		nke__cb_leave_ret(&cb, r);
+		nke__cb_leave_at(&cb, r, f->filt_kext, f->filt_f.iff_name, mp, NULL);
 		if (vd_on) {
 			char d[16];
 

@@ -113,7 +113,7 @@ ipf_reap(void)
 	}
 }
 
-/* nke__ipf_unref(), inline where the input path calls it once per packet. */
+/* nke__ipf_unref(), inline where the traversals call it once per packet. */
 static inline void
 ipf_unref(void)
 {
@@ -340,7 +340,7 @@ nke__ipf_input_run(int family, struct __mbuf **mp, int off, int proto, u_int64_t
 			nke__vtrack_before(&vt, *mp, 0);
 		nke__cb_enter_at(&cb, f->ipf_kext, f->ipf_f.name, NKS_HOOK_IPF_INPUT, mp, NULL);
 		r = f->ipf_f.ipf_input(f->ipf_f.cookie, mp, off, (u_int8_t)proto);
-		nke__cb_leave_ret(&cb, r);
+		nke__cb_leave_at(&cb, r, f->ipf_kext, f->ipf_f.name, mp, NULL);
 		if (vd_on) {
 			char d[48], *e = d;
 
@@ -473,7 +473,7 @@ nke__ipf_output_run(int family, struct __mbuf **mp, u_int64_t inject, ipf_pktopt
 			(*mp)->m_nextpkt = link;
 		nke__cb_enter_at(&cb, f->ipf_kext, f->ipf_f.name, NKS_HOOK_IPF_OUTPUT, mp, NULL);
 		r = f->ipf_f.ipf_output(f->ipf_f.cookie, mp, opts);
-		nke__cb_leave_ret(&cb, r);
+		nke__cb_leave_at(&cb, r, f->ipf_kext, f->ipf_f.name, mp, NULL);
 		if (link != NULL && (link = link_check(mp, orig, link, r, f)) != NULL &&
 		    r != 0 && r != EJUSTRETURN && nke__m_live(link)) {
 			nke__m_freem(link);
@@ -503,13 +503,13 @@ nke__ipf_output_run(int family, struct __mbuf **mp, u_int64_t inject, ipf_pktopt
 			    "stale original",
 			    f->ipf_f.name, r);
 		if (nke__cb_result(r, mp, "ipf_output", f->ipf_f.name) != 0) {
-			nke__ipf_unref();
+			ipf_unref();
 			if (link != NULL && nke__m_live(link))
 				nke__m_freem(link);
 			return 1;
 		}
 	}
-	nke__ipf_unref();
+	ipf_unref();
 	if (link != NULL && nke__m_live(link))
 		nke__m_freem(link);
 	return 0;

@@ -469,7 +469,7 @@ nke__sflt_data_in(struct __socket *so, const struct sockaddr *from, struct __mbu
 		nke__cb_enter_at(&cb, f->sf_kext, f->sf_f.sf_name, NKS_HOOK_SF_DATA_IN, data, control);
 		error = f->sf_f.sf_data_in(e->sfe_cookie, so, from, (mbuf_t *)data, (mbuf_t *)control,
 		                           flags);
-		nke__cb_leave_ret(&cb, error);
+		nke__cb_leave_at(&cb, error, f->sf_kext, f->sf_f.sf_name, data, control);
 		if (vd_on) {
 			char d[128];
 
@@ -511,7 +511,7 @@ nke__sflt_data_out(struct __socket *so, const struct sockaddr *to, struct __mbuf
 		                 control);
 		error = f->sf_f.sf_data_out(e->sfe_cookie, so, to, (mbuf_t *)data, (mbuf_t *)control,
 		                            flags);
-		nke__cb_leave_ret(&cb, error);
+		nke__cb_leave_at(&cb, error, f->sf_kext, f->sf_f.sf_name, data, control);
 		if (vd_on) {
 			char d[128];
 

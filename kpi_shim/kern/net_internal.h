@@ -402,8 +402,8 @@ nke__cb_locks_now(void)
 	return th != NULL ? th->th_nheld : 0;
 }
 
-/* "lock-held-at-return" for a callback that returned holding a lock. */
-void nke__cb_lock_report(const struct nke_cb *cb);
+/* "lock-held-at-return" for a callback of filter that returned holding a lock. */
+void nke__cb_lock_report(const char *filter);
 
 /*
  * The same, naming the hook; for a packet callback, mp (and cp) point at
@@ -425,24 +425,36 @@ nke__cb_enter_at(struct nke_cb *cb, u_int32_t kext, const char *filter, u_int32_
 	nke__chk_enter(hook, kext, filter, "filter callback");
 }
 
+/*
+ * nke__cb_leave_ret() given again what nke__cb_enter_at() was given (kext,
+ * filter, mp, cp: the same values).  For the packet hooks' loops: cb does
+ * not escape, so the compiler keeps only cb_prev_kext and cb_locks, and
+ * the rest is read again (from the filter record) only on the rare paths.
+ */
 static inline void
-nke__cb_leave_ret(struct nke_cb *cb, int r)
+nke__cb_leave_at(struct nke_cb *cb, int r, u_int32_t kext, const char *filter,
+                 struct __mbuf **mp, struct __mbuf **cp)
 {
 	if (NKE_UNLIKELY(nke__cb_locks_now() > cb->cb_locks))
-		nke__cb_lock_report(cb);
-	if (cb->cb_mp != NULL && (NKE_CHK_OWN() || nke__m_watched != 0)) {
-		struct __mbuf *m = *cb->cb_mp;
+		nke__cb_lock_report(filter);
+	if (mp != NULL && (NKE_CHK_OWN() || nke__m_watched != 0)) {
+		struct __mbuf *m = *mp;
 
 		/* Result 0, one live mbuf: back to the stack (own_chain's one step). */
 		if (NKE_LIKELY(r == 0 && nke__m_watched == 0 && m != NULL && m->m_next == NULL &&
-		               (m->m_nkeflags & NKE_MF_LIVE) &&
-		               (cb->cb_cp == NULL || *cb->cb_cp == NULL)))
+		               (m->m_nkeflags & NKE_MF_LIVE) && (cp == NULL || *cp == NULL)))
 			m->m_owner = NKE_OWN_STACK;
 		else
-			nke__chk_cb_return(cb->cb_mp, cb->cb_cp, cb->cb_kext, r);
+			nke__chk_cb_return(mp, cp, kext, r);
 	}
 	nke__chk_leave();
 	(void)nke__kext_switch(cb->cb_prev_kext);
+}
+
+static inline void
+nke__cb_leave_ret(struct nke_cb *cb, int r)
+{
+	nke__cb_leave_at(cb, r, cb->cb_kext, cb->cb_filter, cb->cb_mp, cb->cb_cp);
 }
 
 static inline int

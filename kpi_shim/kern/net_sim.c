@@ -187,7 +187,7 @@ nke__cb_enter(struct nke_cb *cb, u_int32_t kext, const char *filter)
 }
 
 void
-nke__cb_lock_report(const struct nke_cb *cb)
+nke__cb_lock_report(const char *filter)
 {
 	struct thread *th = nke__current_thread();
 	u_int32_t kext = nke__kext_current_id();
@@ -195,7 +195,7 @@ nke__cb_lock_report(const struct nke_cb *cb)
 
 	nke__report("lock-held-at-return", "%s: filter \"%s\" returned holding %s",
 	            nke__kext_name_of(kext) != NULL ? nke__kext_name_of(kext) : "?",
-	            cb->cb_filter != NULL ? cb->cb_filter : "",
+	            filter != NULL ? filter : "",
 	            nke__locks_held_describe(th, buf, sizeof(buf)));
 }
 
