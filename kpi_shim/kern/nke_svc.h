@@ -23,6 +23,7 @@
 #include <kern/locks.h>
 
 #include "nke_kern.h"
+#include "proc_internal.h" /* the current process, switched inline */
 
 /* --- Simulated threads (kern_synch.c) ------------------------------------ */
 
