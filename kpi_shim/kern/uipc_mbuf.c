@@ -195,6 +195,30 @@ mbuf_pool_put(struct __mbuf *m)
 	p->p_nfree++;
 }
 
+/* The cluster pools' (the link is er_next, the body after the header). */
+static inline struct nke_extref *
+cl_pool_get(struct nke_pool *p)
+{
+	struct nke_extref *er;
+
+	if (NKE_UNLIKELY(p->p_free == NULL) && !nke_pool_grow(p))
+		return NULL;
+	er = p->p_free;
+	p->p_free = er->er_next;
+	p->p_nfree--;
+	nke__asan_unpoison(nke__cl_data(er), p->p_stride - NKE_CLHDR_SIZE);
+	return er;
+}
+
+static inline void
+cl_pool_put(struct nke_pool *p, struct nke_extref *er)
+{
+	nke__asan_poison(nke__cl_data(er), p->p_stride - NKE_CLHDR_SIZE);
+	er->er_next = p->p_free;
+	p->p_free = er;
+	p->p_nfree++;
+}
+
 void *
 nke__pool_get(struct nke_pool *p)
 {
@@ -445,6 +469,8 @@ nke__m_mchtype(struct __mbuf *m, int type)
 static inline int
 nke_cl_class(size_t size)
 {
+	if (NKE_LIKELY(size == NKE_MCLBYTES))
+		return NKE_CL_2K;
 	switch (size) {
 	case NKE_MCLBYTES:
 		return NKE_CL_2K;
@@ -472,7 +498,7 @@ nke_cl_get(int cls, u_int8_t state, u_int16_t refcnt)
 		nke_mb_drops++;
 		return NULL;
 	}
-	er = pool_get(&nke_cl_pool[cls]);
+	er = cl_pool_get(&nke_cl_pool[cls]);
 	if (NKE_UNLIKELY(er == NULL)) {
 		nke_mb_drops++;
 		return NULL;
@@ -494,7 +520,7 @@ nke_cl_put(struct nke_extref *er)
 	er->er_refcnt = 0;
 	er->er_flags = 0;
 	nke_cl_live--;
-	pool_put(&nke_cl_pool[er->er_class], er);
+	cl_pool_put(&nke_cl_pool[er->er_class], er);
 }
 
 static inline void
@@ -554,7 +580,7 @@ nke_m_ext_release(struct __mbuf *m)
 	nke_m_ext_release_slow(m);
 }
 
-static inline void nke_m_ext_fill(struct __mbuf *m, struct nke_extref *er);
+static inline void nke_m_ext_fill(struct __mbuf *m, struct nke_extref *er, u_int size);
 
 /* Point m at a fresh cluster reference. */
 static void
@@ -573,17 +599,17 @@ nke_m_set_cluster(struct __mbuf *m, struct nke_extref *er)
 	}
 	er->er_state = NKE_CLS_MBUF;
 	er->er_refcnt = 1;
-	nke_m_ext_fill(m, er);
+	nke_m_ext_fill(m, er, nke__cl_size(er->er_class));
 	m->m_len = 0;
 }
 
-/* The descriptor of a fresh cluster (referenced once by m), data at its start. */
+/* The descriptor of a fresh cluster of size bytes (referenced once by m), data at its start. */
 static inline void
-nke_m_ext_fill(struct __mbuf *m, struct nke_extref *er)
+nke_m_ext_fill(struct __mbuf *m, struct nke_extref *er, u_int size)
 {
 	m->m_ext.ext_buf = nke__cl_data(er);
 	m->m_ext.ext_ref = er;
-	m->m_ext.ext_size = nke__cl_size(er->er_class);
+	m->m_ext.ext_size = size;
 	m->m_ext.ext_pad = 0;
 	m->m_data = m->m_ext.ext_buf;
 	m->m_flags |= M_EXT;
@@ -621,7 +647,7 @@ nke_m_getcl(int how, int type, int hdr, u_int size)
 		nke__m_free(m);
 		return NULL;
 	}
-	nke_m_ext_fill(m, er);
+	nke_m_ext_fill(m, er, size); /* (the size of class cls) */
 	return m;
 }
 
