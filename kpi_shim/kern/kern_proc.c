@@ -23,51 +23,33 @@
 #include <kern/task.h>
 #include <libkern/libkern.h>
 
-#define PROC_MAGIC 0x6e6b5052u	/* "nkPR" */
-#define CRED_MAGIC 0x6e6b4352u	/* "nkCR" */
-#define PROC_NAME_MAX (2 * MAXCOMLEN + 1)
+#include "proc_internal.h"
 
-struct kauth_cred {
-	uint32_t cr_magic;
-	long cr_refs;
-	uid_t cr_uid, cr_ruid, cr_svuid;
-	gid_t cr_gid, cr_rgid, cr_svgid;
-};
-
-struct proc {
-	uint32_t p_magic;
-	long p_refs;
-	pid_t p_pid;
-	pid_t p_ppid;
-	uint64_t p_uniqueid;
-	nks_i64 p_start_ns; /* calendar time it became current (proc_starttime) */
-	char p_name[PROC_NAME_MAX];
-	struct kauth_cred p_cred;
-};
+#define PROC_MAGIC    NKE_PROC_MAGIC
+#define CRED_MAGIC    NKE_CRED_MAGIC
+#define PROC_NAME_MAX NKE_PROC_NAME_MAX
 
 struct task {
 	uint32_t t_magic;
 };
 
-static struct proc kernel_proc;
-static struct proc cur_proc;
-static struct proc *cur; /* &kernel_proc or &cur_proc */
-/* Bumped whenever cur_proc is filled with an identity (nke__proc_set_current_again). */
-static u_int64_t cur_gen = 1;
+/* The records and the current one (proc_internal.h: inline switches). */
+struct proc nke__proc_kernel;
+struct proc nke__proc_user;
+struct proc *nke__proc_cur = &nke__proc_kernel; /* &nke__proc_kernel or &nke__proc_user */
+/* Bumped whenever nke__proc_user is filled with an identity (nke__proc_set_current_again). */
+u_int64_t nke__proc_gen = 1;
 
-/* For the socket layer (declared in sock_internal.h). */
-u_int64_t nke__proc_current_gen(void);
-int nke__proc_set_current_again(u_int64_t gen);
 static struct task kernel_task_rec;
 
-NKE_KPI proc_t kernproc = &kernel_proc;
+NKE_KPI proc_t kernproc = &nke__proc_kernel;
 NKE_KPI task_t kernel_task = &kernel_task_rec;
 
 static void
 proc_fill(struct proc *p, pid_t pid, pid_t ppid, const char *name, uid_t uid, gid_t gid)
 {
 	memset(p, 0, sizeof(*p));
-	cur_gen++;
+	nke__proc_gen++;
 	p->p_magic = PROC_MAGIC;
 	p->p_pid = pid;
 	p->p_ppid = ppid;
@@ -81,61 +63,37 @@ proc_fill(struct proc *p, pid_t pid, pid_t ppid, const char *name, uid_t uid, gi
 void
 nke__proc_set_current(pid_t pid, pid_t ppid, const char *name, uid_t uid, gid_t gid)
 {
+	struct proc *u = &nke__proc_user;
+
 	if (pid == 0) {
-		cur = &kernel_proc;
+		nke__proc_cur = &nke__proc_kernel;
 		return;
 	}
 	/*
 	 * The same process as last time (every frame of a flow): only what
 	 * a fresh record would reset, not the whole record.
 	 */
-	if (cur_proc.p_magic == PROC_MAGIC && cur_proc.p_pid == pid && cur_proc.p_ppid == ppid &&
-	    cur_proc.p_cred.cr_uid == uid && cur_proc.p_cred.cr_gid == gid &&
-	    strcmp(cur_proc.p_name, name != NULL ? name : "") == 0 &&
-	    cur_proc.p_cred.cr_ruid == uid && cur_proc.p_cred.cr_svuid == uid &&
-	    cur_proc.p_cred.cr_rgid == gid && cur_proc.p_cred.cr_svgid == gid) {
-		cur_proc.p_refs = 0;
-		cur_proc.p_cred.cr_refs = 0;
+	if (u->p_magic == PROC_MAGIC && u->p_pid == pid && u->p_ppid == ppid &&
+	    u->p_cred.cr_uid == uid && u->p_cred.cr_gid == gid &&
+	    strcmp(u->p_name, name != NULL ? name : "") == 0 && u->p_cred.cr_ruid == uid &&
+	    u->p_cred.cr_svuid == uid && u->p_cred.cr_rgid == gid && u->p_cred.cr_svgid == gid) {
+		u->p_refs = 0;
+		u->p_cred.cr_refs = 0;
 	} else {
-		proc_fill(&cur_proc, pid, ppid, name, uid, gid);
+		proc_fill(u, pid, ppid, name, uid, gid);
 	}
 	/* The time microtime() gives now, converted by proc_starttime() only. */
-	cur_proc.p_start_ns = nke__clock_calendar_ns;
-	cur = &cur_proc;
-}
-
-u_int64_t
-nke__proc_current_gen(void)
-{
-	return cur == &cur_proc ? cur_gen : 0;
-}
-
-int
-nke__proc_set_current_again(u_int64_t gen)
-{
-	/* cur_proc still holds the identity it had when gen was taken. */
-	if (gen != cur_gen || cur_proc.p_magic != PROC_MAGIC)
-		return 0;
-	cur_proc.p_refs = 0;
-	cur_proc.p_cred.cr_refs = 0;
-	cur_proc.p_start_ns = nke__clock_calendar_ns;
-	cur = &cur_proc;
-	return 1;
-}
-
-void
-nke__proc_reset_current(void)
-{
-	cur = &kernel_proc;
+	u->p_start_ns = nke__clock_calendar_ns;
+	nke__proc_cur = u;
 }
 
 void
 nke__proc_init(void)
 {
-	proc_fill(&kernel_proc, 0, 0, "kernel_task", 0, 0);
-	memset(&cur_proc, 0, sizeof(cur_proc));
-	cur_gen++;
-	cur = &kernel_proc;
+	proc_fill(&nke__proc_kernel, 0, 0, "kernel_task", 0, 0);
+	memset(&nke__proc_user, 0, sizeof(nke__proc_user));
+	nke__proc_gen++;
+	nke__proc_cur = &nke__proc_kernel;
 	kernel_task_rec.t_magic = 0x6e6b544bu;
 }
 
@@ -160,13 +118,13 @@ cred_check(kauth_cred_t cred, const char *who)
 NKE_KPI int
 proc_selfpid(void)
 {
-	return cur->p_pid;
+	return nke__proc_cur->p_pid;
 }
 
 NKE_KPI int
 proc_selfppid(void)
 {
-	return cur->p_ppid;
+	return nke__proc_cur->p_ppid;
 }
 
 NKE_KPI uint64_t
@@ -178,14 +136,14 @@ proc_selfcsflags(void)
 NKE_KPI pid_t
 proc_selfpgrpid(void)
 {
-	return cur->p_pid;
+	return nke__proc_cur->p_pid;
 }
 
 NKE_KPI proc_t
 proc_self(void)
 {
-	cur->p_refs++;
-	return cur;
+	nke__proc_cur->p_refs++;
+	return nke__proc_cur;
 }
 
 NKE_KPI proc_t
@@ -193,10 +151,10 @@ proc_find(int pid)
 {
 	struct proc *p = NULL;
 
-	if (pid == cur->p_pid)
-		p = cur;
+	if (pid == nke__proc_cur->p_pid)
+		p = nke__proc_cur;
 	else if (pid == 0)
-		p = &kernel_proc;
+		p = &nke__proc_kernel;
 	if (p != NULL)
 		p->p_refs++;
 	return p;
@@ -264,7 +222,7 @@ proc_selfname(char *buf, int size)
 	if (size <= 0)
 		return;
 	memset(buf, 0, (size_t)size);
-	strlcpy(buf, cur->p_name, (size_t)size);
+	strlcpy(buf, nke__proc_cur->p_name, (size_t)size);
 }
 
 NKE_KPI char *
@@ -445,14 +403,14 @@ task_is_driver(task_t task)
 NKE_KPI kauth_cred_t
 kauth_cred_get(void)
 {
-	return &cur->p_cred;
+	return &nke__proc_cur->p_cred;
 }
 
 NKE_KPI kauth_cred_t
 kauth_cred_get_with_ref(void)
 {
-	cur->p_cred.cr_refs++;
-	return &cur->p_cred;
+	nke__proc_cur->p_cred.cr_refs++;
+	return &nke__proc_cur->p_cred;
 }
 
 NKE_KPI kauth_cred_t
@@ -540,25 +498,25 @@ kauth_cred_getsvgid(kauth_cred_t cred)
 NKE_KPI uid_t
 kauth_getuid(void)
 {
-	return cur->p_cred.cr_uid;
+	return nke__proc_cur->p_cred.cr_uid;
 }
 
 NKE_KPI uid_t
 kauth_getruid(void)
 {
-	return cur->p_cred.cr_ruid;
+	return nke__proc_cur->p_cred.cr_ruid;
 }
 
 NKE_KPI gid_t
 kauth_getgid(void)
 {
-	return cur->p_cred.cr_gid;
+	return nke__proc_cur->p_cred.cr_gid;
 }
 
 NKE_KPI gid_t
 kauth_getrgid(void)
 {
-	return cur->p_cred.cr_rgid;
+	return nke__proc_cur->p_cred.cr_rgid;
 }
 
 NKE_KPI int

@@ -1127,6 +1127,40 @@ frame_out(struct __ifnet *ifp, const struct nks_frame *fr)
 	nke__transport_output_captured(m, family, &pi);
 }
 
+/*
+ * The process of the last outbound frame that named none (fr_comm NULL:
+ * the name is one of two literals, so comparing pointers compares names),
+ * and the generation of its record (0: none).
+ */
+static u_int64_t frame_proc_gen;
+static pid_t frame_proc_pid;
+static uid_t frame_proc_uid;
+static const char *frame_proc_name;
+
+/*
+ * An outbound frame's process becomes the current one: the capture's, or
+ * the default application.  The same unnamed process as the last such
+ * frame, its record still there: made current again without comparing
+ * names (what nke__proc_set_current() does for the same identity).
+ */
+static inline void
+frame_proc(const struct nks_frame *fr)
+{
+	pid_t pid = fr->fr_pid >= 0 ? fr->fr_pid : NKE_APP_PID;
+	const char *name = fr->fr_comm != NULL ? fr->fr_comm : fr->fr_pid >= 0 ? "" : NKE_APP_COMM;
+	uid_t uid = fr->fr_uid >= 0 ? (uid_t)fr->fr_uid : NKE_APP_UID;
+
+	if (fr->fr_comm == NULL && frame_proc_gen != 0 && pid == frame_proc_pid &&
+	    uid == frame_proc_uid && name == frame_proc_name &&
+	    nke__proc_set_current_again(frame_proc_gen))
+		return;
+	nke__proc_set_current(pid, 1, name, uid, NKE_APP_GID);
+	frame_proc_gen = fr->fr_comm == NULL ? nke__proc_current_gen() : 0;
+	frame_proc_pid = pid;
+	frame_proc_uid = uid;
+	frame_proc_name = name;
+}
+
 NKE_KPI void
 NKS_frame(const struct nks_frame *fr)
 {
@@ -1158,9 +1192,7 @@ NKS_frame(const struct nks_frame *fr)
 	 * application.  Inbound work runs as the kernel (the input thread).
 	 */
 	if (fr->fr_dir == NKS_DIR_OUT) {
-		nke__proc_set_current(fr->fr_pid >= 0 ? fr->fr_pid : NKE_APP_PID, 1,
-		    fr->fr_comm != NULL ? fr->fr_comm : fr->fr_pid >= 0 ? "" : NKE_APP_COMM,
-		    fr->fr_uid >= 0 ? (uid_t)fr->fr_uid : NKE_APP_UID, NKE_APP_GID);
+		frame_proc(fr);
 		proc = 1;
 	}
 	/* lo0 traffic leaves and comes back: the output path, then re-input. */

@@ -118,10 +118,10 @@ void nke__rw_upgrade_fail_next(unsigned n);
 /*
  * The process on whose behalf the kernel runs (proc_self(), proc_selfpid(),
  * kauth_getuid(), ...).  Default: pid 0 "kernel_task", ppid 0, uid/gid 0.
- * The name is copied (32 characters kept).
+ * The name is copied (32 characters kept).  Back to the kernel:
+ * nke__proc_reset_current(), inline in proc_internal.h.
  */
 void nke__proc_set_current(pid_t pid, pid_t ppid, const char *name, uid_t uid, gid_t gid);
-void nke__proc_reset_current(void);
 
 /*
  * The simulated application a packet or socket belongs to when the capture

@@ -23,6 +23,7 @@
 #include <kern/locks.h>
 
 #include "nke_kern.h"
+#include "proc_internal.h" /* the current process, switched inline */
 
 /* Kernel-world internals: hidden, so that their data is read in place (no GOT). */
 #pragma GCC visibility push(hidden)

@@ -314,15 +314,16 @@ struct nke_soctx {
 	gid_t sc_gid;
 	char sc_name[2 * MAXCOMLEN + 1];
 };
-void nke__so_enter(struct nke_soctx *sc, struct __socket *so);
 /*
- * kern_proc.c: the generation of the current process record (0: the
- * kernel is current), and making that record current again if it still
- * holds the identity it had at generation gen (1), else 0.
+ * nke__so_enter(sc, so) and nke__so_leave(sc), inline at the end of this
+ * header (the common case: a few loads and stores); their rare parts:
+ * switching to so's owner other than from the kernel to a record still
+ * there (nke__so_proc_switch), and the deferred work.
  */
-u_int64_t nke__proc_current_gen(void);
-int nke__proc_set_current_again(u_int64_t gen);
-void nke__so_leave(struct nke_soctx *sc);
+void nke__so_proc_switch(struct nke_soctx *sc, struct __socket *so);
+/* Sockets whose last reference went during an operation (freed at depth 0). */
+extern struct __socket *nke__so_freeq;
+void nke__so_run_deferred(void);
 
 /* A live socket behind a kext's pointer, or NULL (with a report). */
 struct __socket *nke__so_valid(socket_t so, const char *who);
@@ -332,9 +333,22 @@ struct __socket *nke__so_create(int family, int type, int protocol, struct __soc
                                 int kernel);
 /* Owner from the frame being processed (or the default). */
 void nke__so_set_owner(struct __socket *so);
-/* Hold/drop a stack reference; the last one may free the socket. */
-void nke__so_ref(struct __socket *so);
-void nke__so_unref(struct __socket *so);
+/* Hold/drop a stack reference; the last one may free the socket (inline below). */
+void nke__so_unref_last(struct __socket *so);
+static inline void
+nke__so_ref(struct __socket *so)
+{
+	so->so_usecount++;
+}
+
+static inline void
+nke__so_unref(struct __socket *so)
+{
+	NKE_ASSERT(so->so_usecount > 0, "socket use count underflow");
+	if (--so->so_usecount > 0 || so->so_retaincnt > 0 || (so->so_nkflags & NKE_SOF_FREEING))
+		return;
+	nke__so_unref_last(so);
+}
 /* The application closed its descriptor (soclose); events per docs/sockets.md. */
 void nke__so_app_closed(struct __socket *so);
 /* The protocol is done with the socket (pcb detached). */
@@ -511,5 +525,51 @@ void nke__tcp_app_exit(struct __socket *so);
  * pi says the packet is captured), then ip_output/ip6_output.  Consumes m.
  */
 int nke__transport_send(struct __mbuf *m, int family, int off, struct nke_pktinfo *pi);
+
+/* --- Socket layer entry/exit, inline (see struct nke_soctx) --------------------- */
+
+static inline void
+nke__so_enter(struct nke_soctx *sc, struct __socket *so)
+{
+	sc->sc_so = so;
+	sc->sc_proc = 0;
+	if (so != NULL) {
+		nke__so_ref(so);
+		if (nke__so_depth == 0 && (so->so_filt != NULL || nke__sflt_count > 0)) {
+			const struct proc *c = nke__proc_cur;
+
+			/* The same process already (names not compared). */
+			if (c->p_pid == so->so_pid && c->p_cred.cr_uid == so->so_uid) {
+				/* nothing to switch */
+			} else if (c->p_pid == 0 && so->so_procgen != 0 &&
+			           nke__proc_set_current_again(so->so_procgen)) {
+				/* From the kernel to the owner's record, still there. */
+				sc->sc_pid = 0;
+				sc->sc_proc = 1;
+			} else {
+				nke__so_proc_switch(sc, so);
+			}
+		}
+	}
+	nke__so_depth++;
+}
+
+static inline void
+nke__so_leave(struct nke_soctx *sc)
+{
+	NKE_ASSERT(nke__so_depth > 0, "socket operation depth underflow");
+	nke__so_depth--;
+	if (sc->sc_so != NULL)
+		nke__so_unref(sc->sc_so);
+	if (nke__so_depth == 0 && (nke__so_freeq != NULL || nke__sflt_cleanup_pending()))
+		nke__so_run_deferred();
+	if (sc->sc_proc) {
+		if (sc->sc_pid == 0)
+			nke__proc_reset_current();
+		else
+			nke__proc_set_current(sc->sc_pid, sc->sc_ppid, sc->sc_name, sc->sc_uid,
+			                      sc->sc_gid);
+	}
+}
 
 #endif /* NKE_SOCK_INTERNAL_H_ */

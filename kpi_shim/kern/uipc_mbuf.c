@@ -23,6 +23,8 @@
 
 /* Freed mbufs wait here, oldest first, before going back to the pool. */
 #define NKE_MBUF_QUARANTINE 1024
+_Static_assert((NKE_MBUF_QUARANTINE & (NKE_MBUF_QUARANTINE - 1)) == 0,
+               "the quarantine ring is indexed with a mask");
 
 #define NKE_MBUFS_PER_SLAB   128
 #define NKE_EXTREFS_PER_SLAB 64
@@ -31,6 +33,10 @@ static struct nke_pool nke_mbuf_pool;
 static struct nke_pool nke_cl_pool[NKE_CL_NPOOLS];
 static struct nke_pool nke_extref_pool;
 
+/*
+ * A ring: nke_mq_head is the next slot to fill, which holds the oldest
+ * quarantined mbuf once the ring is full (NULL before: nke_mq_count < N).
+ */
 static struct __mbuf *nke_mq[NKE_MBUF_QUARANTINE];
 static unsigned nke_mq_head, nke_mq_count;
 
@@ -156,6 +162,63 @@ pool_put(struct nke_pool *p, void *obj)
 	p->p_nfree++;
 }
 
+/*
+ * The mbuf pool's, with its geometry as constants (the link is m_next, the
+ * body M_dat): what pool_get/pool_put do, without loading the offsets.
+ */
+#define NKE_MBUF_LINKOFF __builtin_offsetof(struct __mbuf, m_next)
+#define NKE_MBUF_BODYOFF __builtin_offsetof(struct __mbuf, M_dat)
+
+static inline struct __mbuf *
+mbuf_pool_get(void)
+{
+	struct nke_pool *p = &nke_mbuf_pool;
+	struct __mbuf *m;
+
+	if (NKE_UNLIKELY(p->p_free == NULL) && !nke_pool_grow(p))
+		return NULL;
+	m = p->p_free;
+	p->p_free = m->m_next;
+	p->p_nfree--;
+	nke__asan_unpoison(&m->M_dat, sizeof(m->M_dat));
+	return m;
+}
+
+static inline void
+mbuf_pool_put(struct __mbuf *m)
+{
+	struct nke_pool *p = &nke_mbuf_pool;
+
+	nke__asan_poison(&m->M_dat, sizeof(m->M_dat));
+	m->m_next = p->p_free;
+	p->p_free = m;
+	p->p_nfree++;
+}
+
+/* The cluster pools' (the link is er_next, the body after the header). */
+static inline struct nke_extref *
+cl_pool_get(struct nke_pool *p)
+{
+	struct nke_extref *er;
+
+	if (NKE_UNLIKELY(p->p_free == NULL) && !nke_pool_grow(p))
+		return NULL;
+	er = p->p_free;
+	p->p_free = er->er_next;
+	p->p_nfree--;
+	nke__asan_unpoison(nke__cl_data(er), p->p_stride - NKE_CLHDR_SIZE);
+	return er;
+}
+
+static inline void
+cl_pool_put(struct nke_pool *p, struct nke_extref *er)
+{
+	nke__asan_poison(nke__cl_data(er), p->p_stride - NKE_CLHDR_SIZE);
+	er->er_next = p->p_free;
+	p->p_free = er;
+	p->p_nfree++;
+}
+
 void *
 nke__pool_get(struct nke_pool *p)
 {
@@ -192,9 +255,8 @@ nke__mbuf_init(void)
 {
 	unsigned i;
 
-	nke__pool_setup(&nke_mbuf_pool, "mbuf", sizeof(struct __mbuf),
-	                __builtin_offsetof(struct __mbuf, m_next),
-	                __builtin_offsetof(struct __mbuf, M_dat), NKE_MBUFS_PER_SLAB);
+	nke__pool_setup(&nke_mbuf_pool, "mbuf", sizeof(struct __mbuf), NKE_MBUF_LINKOFF,
+	                NKE_MBUF_BODYOFF, NKE_MBUFS_PER_SLAB);
 	for (i = 0; i < NKE_CL_NPOOLS; i++)
 		nke__pool_setup(&nke_cl_pool[i], "cluster", NKE_CLHDR_SIZE + nke__cl_size(i),
 		                __builtin_offsetof(struct nke_extref, er_next), NKE_CLHDR_SIZE,
@@ -229,6 +291,7 @@ nke__mbuf_fini(void)
 	for (i = 0; i < NKE_CL_NPOOLS; i++)
 		nke__pool_destroy(&nke_cl_pool[i]);
 	nke__pool_destroy(&nke_extref_pool);
+	memset(nke_mq, 0, sizeof(nke_mq));
 	nke_mq_head = nke_mq_count = 0;
 	nke__net_str_id_fini();
 }
@@ -285,11 +348,36 @@ nke_mtype_dec(u_int type)
 		nke_mtypes[type]--;
 }
 
+/*
+ * The packet header zeroed with nine wide stores (a memset of its 136
+ * bytes compiles to rep stos).  may_alias: the stores alias the fields.
+ */
+typedef long long nke_v2di __attribute__((vector_size(16), may_alias));
+typedef u_int64_t nke_u64a __attribute__((may_alias));
+_Static_assert(sizeof(struct nke_pkthdr) == 8 * 16 + 8, "pkthdr zeroing covers 136 bytes");
+_Static_assert(__builtin_offsetof(struct __mbuf, m_pkthdr) % 16 == 0, "pkthdr 16-byte aligned");
+
+static inline void
+nke_pkthdr_zero(struct __mbuf *m)
+{
+	nke_v2di *v = (nke_v2di *)(void *)&m->m_pkthdr, z = {0, 0};
+
+	v[0] = z;
+	v[1] = z;
+	v[2] = z;
+	v[3] = z;
+	v[4] = z;
+	v[5] = z;
+	v[6] = z;
+	v[7] = z;
+	*(nke_u64a *)(void *)(v + 8) = 0;
+}
+
 void
 nke__m_pkthdr_init(struct __mbuf *m)
 {
-	/* Also resets the service class: MBUF_SC_BE is 0.  (Expanded in place.) */
-	__builtin_memset(&m->m_pkthdr, 0, sizeof(m->m_pkthdr));
+	/* Also resets the service class: MBUF_SC_BE is 0. */
+	nke_pkthdr_zero(m);
 }
 
 /* NKH_fail() with no call when the host injects no failures (the usual case, every allocation). */
@@ -299,7 +387,8 @@ nke_mb_fail(nks_u32 cls)
 	return nke__hostops->ho_fail != NULL && NKH_fail(cls);
 }
 
-static struct __mbuf *
+/* Inline in every allocation path of this file (hdr and type are mostly constants). */
+static inline __attribute__((always_inline)) struct __mbuf *
 nke_m_get_common(int how, int type, int hdr)
 {
 	struct __mbuf *m;
@@ -309,15 +398,17 @@ nke_m_get_common(int how, int type, int hdr)
 		nke_mb_drops++;
 		return NULL;
 	}
-	m = pool_get(&nke_mbuf_pool);
+	m = mbuf_pool_get();
 	if (NKE_UNLIKELY(m == NULL)) {
 		nke_mb_drops++;
 		return NULL;
 	}
 	m->m_next = NULL;
 	m->m_nextpkt = NULL;
+	m->m_data = hdr ? m->m_pktdat : m->m_dat;
 	m->m_len = 0;
 	m->m_type = (u_int16_t)type;
+	m->m_flags = hdr ? M_PKTHDR : 0;
 	m->m_nkeflags = NKE_MF_LIVE;
 	m->m_gen++;
 	m->m_owner = NKE_OWN_STACK;
@@ -333,15 +424,9 @@ nke_m_get_common(int how, int type, int hdr)
 			m->m_owner = NKE_OWN_KEXT | k;
 		m->m_asite = nke__site_new(NKE_SITE_ALLOC, NULL, NULL, 0);
 	}
-	if (hdr) {
-		m->m_flags = M_PKTHDR;
-		m->m_data = m->m_pktdat;
-		nke__m_pkthdr_init(m);
-	} else {
-		m->m_flags = 0;
-		m->m_data = m->m_dat;
-	}
-	nke_mtype_inc(m->m_type);
+	if (hdr)
+		nke_pkthdr_zero(m);
+	nke_mtype_inc((u_int16_t)type);
 	nke_mb_live++;
 	nke_mb_allocated++;
 	return m;
@@ -381,9 +466,11 @@ nke__m_mchtype(struct __mbuf *m, int type)
 /* Clusters and external storage                                         */
 /* ===================================================================== */
 
-static int
+static inline int
 nke_cl_class(size_t size)
 {
+	if (NKE_LIKELY(size == NKE_MCLBYTES))
+		return NKE_CL_2K;
 	switch (size) {
 	case NKE_MCLBYTES:
 		return NKE_CL_2K;
@@ -396,9 +483,14 @@ nke_cl_class(size_t size)
 	}
 }
 
-/* A pooled cluster, or NULL (failure injection or no host memory). */
-static struct nke_extref *
-nke_cl_get(int cls, u_int8_t state)
+/*
+ * A pooled cluster, or NULL (failure injection or no host memory), with
+ * refcnt references in state `state`.  er_free and er_arg of a pooled
+ * cluster are NULL from its slab on (only attach references, another pool,
+ * ever set them).
+ */
+static inline __attribute__((always_inline)) struct nke_extref *
+nke_cl_get(int cls, u_int8_t state, u_int16_t refcnt)
 {
 	struct nke_extref *er;
 
@@ -406,31 +498,29 @@ nke_cl_get(int cls, u_int8_t state)
 		nke_mb_drops++;
 		return NULL;
 	}
-	er = pool_get(&nke_cl_pool[cls]);
+	er = cl_pool_get(&nke_cl_pool[cls]);
 	if (NKE_UNLIKELY(er == NULL)) {
 		nke_mb_drops++;
 		return NULL;
 	}
 	er->er_magic = NKE_EXTREF_MAGIC;
-	er->er_refcnt = 0;
+	er->er_refcnt = refcnt;
 	er->er_flags = 0;
 	er->er_state = state;
 	er->er_class = (u_int8_t)cls;
-	er->er_free = NULL;
-	er->er_arg = NULL;
 	er->er_sumlen = 0;
 	nke_cl_live++;
 	return er;
 }
 
-static void
+static inline void
 nke_cl_put(struct nke_extref *er)
 {
 	er->er_state = NKE_CLS_FREE;
 	er->er_refcnt = 0;
 	er->er_flags = 0;
 	nke_cl_live--;
-	pool_put(&nke_cl_pool[er->er_class], er);
+	cl_pool_put(&nke_cl_pool[er->er_class], er);
 }
 
 static inline void
@@ -447,7 +537,7 @@ nke_m_incref(struct __mbuf *m)
 
 /* Drop m's reference to its storage; the last one frees it. */
 static void
-nke_m_ext_release(struct __mbuf *m)
+nke_m_ext_release_slow(struct __mbuf *m)
 {
 	struct nke_extref *er = m->m_ext.ext_ref;
 
@@ -476,6 +566,22 @@ nke_m_ext_release(struct __mbuf *m)
 	}
 }
 
+/* The same, inline for the common case: the only reference to a pooled cluster, unwatched. */
+static inline void
+nke_m_ext_release(struct __mbuf *m)
+{
+	struct nke_extref *er = m->m_ext.ext_ref;
+
+	if (NKE_LIKELY(er != NULL && er->er_magic == NKE_EXTREF_MAGIC && er->er_refcnt == 1 &&
+	               er->er_sumlen == 0 && er->er_class != NKE_CL_EXT)) {
+		nke_cl_put(er); /* (refcnt 0 there) */
+		return;
+	}
+	nke_m_ext_release_slow(m);
+}
+
+static inline void nke_m_ext_fill(struct __mbuf *m, struct nke_extref *er, u_int size);
+
 /* Point m at a fresh cluster reference. */
 static void
 nke_m_set_cluster(struct __mbuf *m, struct nke_extref *er)
@@ -493,12 +599,19 @@ nke_m_set_cluster(struct __mbuf *m, struct nke_extref *er)
 	}
 	er->er_state = NKE_CLS_MBUF;
 	er->er_refcnt = 1;
+	nke_m_ext_fill(m, er, nke__cl_size(er->er_class));
+	m->m_len = 0;
+}
+
+/* The descriptor of a fresh cluster of size bytes (referenced once by m), data at its start. */
+static inline void
+nke_m_ext_fill(struct __mbuf *m, struct nke_extref *er, u_int size)
+{
 	m->m_ext.ext_buf = nke__cl_data(er);
 	m->m_ext.ext_ref = er;
-	m->m_ext.ext_size = nke__cl_size(er->er_class);
+	m->m_ext.ext_size = size;
 	m->m_ext.ext_pad = 0;
 	m->m_data = m->m_ext.ext_buf;
-	m->m_len = 0;
 	m->m_flags |= M_EXT;
 }
 
@@ -510,31 +623,44 @@ nke__m_clget(struct __mbuf *m, int how, u_int size)
 
 	(void)how;
 	NKE_ASSERT(cls >= 0, "bad cluster size");
-	er = nke_cl_get(cls, NKE_CLS_MBUF);
+	er = nke_cl_get(cls, NKE_CLS_MBUF, 0);
 	if (er == NULL)
 		return ENOMEM;
 	nke_m_set_cluster(m, er);
 	return 0;
 }
 
-struct __mbuf *
-nke__m_getcl(int how, int type, int hdr, u_int size)
+/* nke_m_get_common then nke__m_clget, in one (the fresh mbuf has no storage yet). */
+static inline __attribute__((always_inline)) struct __mbuf *
+nke_m_getcl(int how, int type, int hdr, u_int size)
 {
 	struct __mbuf *m = nke_m_get_common(how, type, hdr);
+	struct nke_extref *er;
+	int cls;
 
 	if (m == NULL)
 		return NULL;
-	if (nke__m_clget(m, how, size) != 0) {
+	cls = nke_cl_class(size);
+	NKE_ASSERT(cls >= 0, "bad cluster size");
+	er = nke_cl_get(cls, NKE_CLS_MBUF, 1);
+	if (er == NULL) {
 		nke__m_free(m);
 		return NULL;
 	}
+	nke_m_ext_fill(m, er, size); /* (the size of class cls) */
 	return m;
+}
+
+struct __mbuf *
+nke__m_getcl(int how, int type, int hdr, u_int size)
+{
+	return nke_m_getcl(how, type, hdr, size);
 }
 
 struct __mbuf *
 nke__m_getpacket_how(int how)
 {
-	return nke__m_getcl(how, MT_DATA, 1, NKE_MCLBYTES);
+	return nke_m_getcl(how, MT_DATA, 1, NKE_MCLBYTES);
 }
 
 caddr_t
@@ -545,7 +671,7 @@ nke__cl_alloc(int how, u_int size)
 
 	(void)how;
 	NKE_ASSERT(cls >= 0, "bad cluster size");
-	er = nke_cl_get(cls, NKE_CLS_RAW);
+	er = nke_cl_get(cls, NKE_CLS_RAW, 0);
 	return er != NULL ? nke__cl_data(er) : NULL;
 }
 
@@ -619,7 +745,7 @@ nke__m_clattach(struct __mbuf *m, int type, caddr_t buf, nke_ext_free_t extfree,
 /* Freeing                                                               */
 /* ===================================================================== */
 
-static void
+static inline void
 nke_m_quarantine(struct __mbuf *m)
 {
 	struct __mbuf *old;
@@ -627,16 +753,15 @@ nke_m_quarantine(struct __mbuf *m)
 	__builtin_memset(&m->M_dat, NKE_POISON_BYTE, sizeof(m->M_dat));
 	nke__asan_poison(&m->M_dat, sizeof(m->M_dat));
 	m->m_nkeflags = NKE_MF_QUARANTINE;
-	if (nke_mq_count < NKE_MBUF_QUARANTINE) {
-		nke_mq[(nke_mq_head + nke_mq_count) % NKE_MBUF_QUARANTINE] = m;
-		nke_mq_count++;
-		return;
-	}
 	old = nke_mq[nke_mq_head];
 	nke_mq[nke_mq_head] = m;
-	nke_mq_head = (nke_mq_head + 1) % NKE_MBUF_QUARANTINE;
+	nke_mq_head = (nke_mq_head + 1) & (NKE_MBUF_QUARANTINE - 1);
+	if (NKE_UNLIKELY(old == NULL)) {
+		nke_mq_count++; /* not full yet */
+		return;
+	}
 	old->m_nkeflags = 0;
-	pool_put(&nke_mbuf_pool, old);
+	mbuf_pool_put(old);
 }
 
 /*

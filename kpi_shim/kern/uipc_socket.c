@@ -56,7 +56,7 @@ static thread_call_t so_timer_call;
 static u_int64_t so_timer_armed; /* deadline the call is armed for; 0: none */
 
 /* Sockets whose last reference went while an operation was in progress. */
-static struct __socket *so_freeq;
+struct __socket *nke__so_freeq;
 
 /* --- Table ------------------------------------------------------------------------ */
 
@@ -494,21 +494,25 @@ nke__so_app_data(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, 
 
 static void so_free_now(struct __socket *so);
 
-static void
-run_deferred(void)
+void
+nke__so_run_deferred(void)
 {
-	while (so_freeq != NULL) {
-		struct __socket *so = so_freeq;
+	while (nke__so_freeq != NULL) {
+		struct __socket *so = nke__so_freeq;
 
-		so_freeq = so->so_freenext;
+		nke__so_freeq = so->so_freenext;
 		so->so_freenext = NULL;
 		so_free_now(so);
 	}
 	nke__sflt_cleanup_run();
 }
 
-static void
-proc_switch(struct nke_soctx *sc, struct __socket *so)
+/*
+ * nke__so_enter's switch to so's owner when it is not the same process, nor
+ * a switch from the kernel to the owner's record still there.
+ */
+void
+nke__so_proc_switch(struct nke_soctx *sc, struct __socket *so)
 {
 	pid_t pid = proc_selfpid();
 
@@ -516,7 +520,7 @@ proc_switch(struct nke_soctx *sc, struct __socket *so)
 	if (pid == so->so_pid && kauth_getuid() == so->so_uid)
 		return;
 	sc->sc_pid = pid;
-	/* From the kernel (the usual case, per packet): nothing else to save. */
+	/* From the kernel: nothing else to save. */
 	if (pid != 0) {
 		proc_selfname(sc->sc_name, (int)sizeof(sc->sc_name));
 		sc->sc_ppid = proc_selfppid();
@@ -529,37 +533,6 @@ proc_switch(struct nke_soctx *sc, struct __socket *so)
 		so->so_procgen = nke__proc_current_gen();
 	}
 	sc->sc_proc = 1;
-}
-
-void
-nke__so_enter(struct nke_soctx *sc, struct __socket *so)
-{
-	sc->sc_so = so;
-	sc->sc_proc = 0;
-	if (so != NULL) {
-		nke__so_ref(so);
-		if (nke__so_depth == 0 && (so->so_filt != NULL || nke__sflt_count > 0))
-			proc_switch(sc, so);
-	}
-	nke__so_depth++;
-}
-
-void
-nke__so_leave(struct nke_soctx *sc)
-{
-	NKE_ASSERT(nke__so_depth > 0, "socket operation depth underflow");
-	nke__so_depth--;
-	if (sc->sc_so != NULL)
-		nke__so_unref(sc->sc_so);
-	if (nke__so_depth == 0 && (so_freeq != NULL || nke__sflt_cleanup_pending()))
-		run_deferred();
-	if (sc->sc_proc) {
-		if (sc->sc_pid == 0)
-			nke__proc_reset_current();
-		else
-			nke__proc_set_current(sc->sc_pid, sc->sc_ppid, sc->sc_name, sc->sc_uid,
-			                      sc->sc_gid);
-	}
 }
 
 struct __socket *
@@ -581,22 +554,14 @@ nke__so_valid(socket_t s, const char *who)
 	return NULL;
 }
 
+/* nke__so_unref's last reference (sock_internal.h). */
 void
-nke__so_ref(struct __socket *so)
+nke__so_unref_last(struct __socket *so)
 {
-	so->so_usecount++;
-}
-
-void
-nke__so_unref(struct __socket *so)
-{
-	NKE_ASSERT(so->so_usecount > 0, "socket use count underflow");
-	if (--so->so_usecount > 0 || so->so_retaincnt > 0 || (so->so_nkflags & NKE_SOF_FREEING))
-		return;
 	if (nke__so_depth > 0) {
 		so->so_nkflags |= NKE_SOF_FREEING;
-		so->so_freenext = so_freeq;
-		so_freeq = so;
+		so->so_freenext = nke__so_freeq;
+		nke__so_freeq = so;
 		return;
 	}
 	so->so_nkflags |= NKE_SOF_FREEING;
@@ -735,7 +700,7 @@ so_free_now(struct __socket *so)
 	sc.sc_so = NULL;
 	sc.sc_proc = 0;
 	if (nke__so_depth == 0 && so->so_filt != NULL)
-		proc_switch(&sc, so);
+		nke__so_proc_switch(&sc, so);
 	nke__so_depth++;
 	if (so->so_head != NULL) {
 		struct __socket *head = so->so_head;
@@ -1189,7 +1154,7 @@ nke__sock_init(void)
 	so_slabs = NULL;
 	so_freelist = NULL;
 	so_freetail = &so_freelist;
-	so_freeq = NULL;
+	nke__so_freeq = NULL;
 	nke__so_nlive = so_ntombs = 0;
 	TAILQ_INIT(&so_livelist);
 	TAILQ_INIT(&so_tomblist);
@@ -1242,7 +1207,7 @@ nke__sock_close_all(void)
 		}
 		nke__so_leave(&sc);
 	}
-	run_deferred();
+	nke__so_run_deferred();
 }
 
 /*
@@ -1291,7 +1256,7 @@ nke__sock_fini(void)
 	so_tabsize = so_tabcount = 0;
 	so_freelist = NULL;
 	so_freetail = &so_freelist;
-	so_freeq = NULL;
+	nke__so_freeq = NULL;
 	nke__so_nlive = so_ntombs = 0;
 	TAILQ_INIT(&so_livelist);
 	TAILQ_INIT(&so_tomblist);
