@@ -148,7 +148,7 @@ first_word(const char *s, char *buf, size_t size)
 }
 
 void
-nkr_vclassify(const struct nks_verdict *vd, struct nkr_vclass *vc)
+nkr_vclassify_slow(const struct nks_verdict *vd, struct nkr_vclass *vc)
 {
 	char num[24];
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <nke_seam.h>
 
@@ -69,7 +70,25 @@ struct nkr_vclass {
 	const char *vc_rest; /* detail words left after the stack's reason, or NULL */
 };
 
-void nkr_vclassify(const struct nks_verdict *vd, struct nkr_vclass *vc);
+/* nkr_vclassify() of any verdict but a packet callback's 0 or EJUSTRETURN. */
+void nkr_vclassify_slow(const struct nks_verdict *vd, struct nkr_vclass *vc);
+
+/*
+ * How vd is counted and written.  The usual verdict (a packet callback's 0
+ * or EJUSTRETURN) inline: its kind, word and rest, no reason.
+ */
+static inline void
+nkr_vclassify(const struct nks_verdict *vd, struct nkr_vclass *vc)
+{
+	if (nkr_hook_is_packet(vd->vd_hook) && (vd->vd_result == 0 || vd->vd_result == -2)) {
+		vc->vc_kind = vd->vd_result == 0 ? NKR_V_PASS : NKR_V_KEPT;
+		memcpy(vc->vc_word, vd->vd_result == 0 ? "pass" : "kept", 5);
+		vc->vc_reason[0] = '\0';
+		vc->vc_rest = vd->vd_detail;
+		return;
+	}
+	nkr_vclassify_slow(vd, vc);
+}
 
 /*
  * Name of a Darwin errno ("EPERM"), else its decimal value, into buf.
