@@ -155,6 +155,7 @@ struct run {
 	} fcache[FCACHE_SIZE];                 /* filters seen lately, by pointers */
 	unsigned nfcache;                      /* entries of fcache used */
 	uint64_t vctx_index;                   /* vctx is the context of this record (0: none) */
+	size_t vctx_len;                       /* strlen(vctx) */
 	char vctx[24];
 	struct sreason reasons[32];
 	unsigned nreasons;
@@ -600,18 +601,27 @@ count_reason(const char *reason)
 	R->reasons[R->nreasons++].s_count = 1;
 }
 
-/* nkr_ctx_str() of a verdict, remembered: a record's verdicts come in a row. */
+/*
+ * nkr_ctx_str() of a verdict, remembered with its length (*len): a record's
+ * verdicts come in a row.
+ */
 static const char *
-vd_ctx(uint64_t index, char *buf, size_t size)
+vd_ctx(uint64_t index, char *buf, size_t size, size_t *len)
 {
 	uint64_t key = index != 0 ? index : R->ctx.c_phase == NKR_PH_PACKET ? R->ctx.c_index : 0;
+	const char *s;
 
-	if (key == 0)
-		return nkr_ctx_str(&R->ctx, index, buf, size);
+	if (key == 0) {
+		s = nkr_ctx_str(&R->ctx, index, buf, size);
+		*len = strlen(s);
+		return s;
+	}
 	if (key != R->vctx_index) {
 		nkr_ctx_str(&R->ctx, key, R->vctx, sizeof(R->vctx));
 		R->vctx_index = key;
+		R->vctx_len = strlen(R->vctx);
 	}
+	*len = R->vctx_len;
 	return R->vctx;
 }
 
@@ -674,8 +684,12 @@ h_verdict(void *arg, const struct nks_verdict *vd)
 		s->f_injected += inj;
 	}
 
-	if (R->have_log)
-		nkr_vlog_verdict(&R->log, vd_ctx(vd->vd_index, cb, sizeof(cb)), vd, &vc);
+	if (R->have_log) {
+		size_t cl;
+		const char *ctx = vd_ctx(vd->vd_index, cb, sizeof(cb), &cl);
+
+		nkr_vlog_verdict_n(&R->log, ctx, cl, vd, &vc);
+	}
 	if (R->a != NULL) {
 		if (inj)
 			nkr_annot_clause(&R->inj_note, vd, &vc, modified);

@@ -927,12 +927,12 @@ vlog_text_slow(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd
  * of vc_word, of which only its own count.
  */
 static void
-vlog_text(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
+vlog_text(struct nkr_vlog *l, const char *ctx, size_t cl, const struct nks_verdict *vd,
           const struct nkr_vclass *vc)
 {
 	const struct nkr_vmid *m = vmid_get(l, vd);
 	const char *rest = vc->vc_rest;
-	size_t cl = strlen(ctx), n = rest != NULL ? strlen(rest) : 0, wl, k;
+	size_t n = rest != NULL ? strlen(rest) : 0, wl, k;
 	char *o;
 
 	wl = vc->vc_kind == NKR_V_PASS || vc->vc_kind == NKR_V_KEPT ? 4
@@ -1083,6 +1083,13 @@ void
 nkr_vlog_verdict(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
                  const struct nkr_vclass *vc)
 {
+	nkr_vlog_verdict_n(l, ctx, strlen(ctx), vd, vc);
+}
+
+void
+nkr_vlog_verdict_n(struct nkr_vlog *l, const char *ctx, size_t cl, const struct nks_verdict *vd,
+                   const struct nkr_vclass *vc)
+{
 	FILE *f = l->l_f;
 	char hb[16];
 	const char *hook;
@@ -1090,7 +1097,7 @@ nkr_vlog_verdict(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *
 	int first;
 
 	if (l->l_format != NKR_LOG_JSONL) {
-		vlog_text(l, ctx, vd, vc);
+		vlog_text(l, ctx, cl, vd, vc);
 		return;
 	}
 	hook = nkr_hook_name(vd->vd_hook, hb, sizeof(hb));

@@ -148,6 +148,9 @@ void nkr_vlog_flush(struct nkr_vlog *l);
 
 void nkr_vlog_verdict(struct nkr_vlog *l, const char *ctx, const struct nks_verdict *vd,
                       const struct nkr_vclass *vc);
+/* nkr_vlog_verdict() with ctx's length known (cl: strlen(ctx)). */
+void nkr_vlog_verdict_n(struct nkr_vlog *l, const char *ctx, size_t cl,
+                        const struct nks_verdict *vd, const struct nkr_vclass *vc);
 /* kind: "check" (a report) or "warning". */
 void nkr_vlog_check(struct nkr_vlog *l, const char *ctx, uint64_t index, const char *kind,
                     const char *check, const char *message);
