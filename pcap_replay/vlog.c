@@ -693,6 +693,7 @@ vmid_fill(struct nkr_vlog *l, const struct nks_verdict *vd, struct nkr_vmid *m, 
 	m->m_filter_off = (uint16_t)off;
 	if (vmid_raw(m, &off, vd->vd_filter) != 0)
 		return NULL;
+	m->m_raw_end = (uint16_t)off;
 	o = cpy(t, dir_word(vd->vd_dir));
 	*o++ = ' ';
 	o = fld(o, vd->vd_ifname);
@@ -709,6 +710,47 @@ vmid_fill(struct nkr_vlog *l, const struct nks_verdict *vd, struct nkr_vmid *m, 
 	m->m_len = (uint16_t)(o - t);
 	return m;
 }
+
+#if defined(__SSE2__)
+#if defined(__clang__) || defined(__GNUC__)
+#define NKR_NO_ASAN __attribute__((no_sanitize_address))
+#else
+#define NKR_NO_ASAN
+#endif
+/*
+ * strcmp(c, s) == 0 for c, a copy in m_raw of n bytes (its NUL the last;
+ * 16 readable bytes from any of them), 16 bytes at a time: s is read 16
+ * bytes at a time when they are all on one page (else strcmp), each piece
+ * only when every byte before it matched c's and none was the NUL, so it
+ * starts within the string at s and cannot fault; only the bytes up to c's
+ * NUL are compared.  (AddressSanitizer would see the rest as reads past the
+ * string.)
+ */
+static NKR_NO_ASAN inline int
+name_same(const char *c, size_t n, const char *s)
+{
+	unsigned eq;
+
+	for (;; c += 16, s += 16, n -= 16) {
+		if (((uintptr_t)s & 4095) > 4096 - 16)
+			return strcmp(c, s) == 0;
+		eq = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)s),
+		                   _mm_loadu_si128((const __m128i *)(const void *)c)));
+		if (n <= 16)
+			return (~eq & ((1u << n) - 1)) == 0;
+		if (eq != 0xffff)
+			return 0;
+	}
+}
+#else
+static inline int
+name_same(const char *c, size_t n, const char *s)
+{
+	(void)n;
+	return strcmp(c, s) == 0;
+}
+#endif
 
 /*
  * The cached middle of vd's line ("in en0 ipf_input com.example.fw flt "),
@@ -733,9 +775,12 @@ vmid_get(struct nkr_vlog *l, const struct nks_verdict *vd)
 		    m->m_dir != vd->vd_dir)
 			continue;
 		/* The pointers match: do the bytes they point to now? */
-		if (m->m_len != 0 && (m->m_if == NULL || strcmp(m->m_raw, m->m_if) == 0) &&
-		    (m->m_kext == NULL || strcmp(m->m_raw + m->m_kext_off, m->m_kext) == 0) &&
-		    (m->m_filter == NULL || strcmp(m->m_raw + m->m_filter_off, m->m_filter) == 0))
+		if (m->m_len != 0 &&
+		    (m->m_if == NULL || name_same(m->m_raw, m->m_kext_off, m->m_if)) &&
+		    (m->m_kext == NULL || name_same(m->m_raw + m->m_kext_off,
+		                                    m->m_filter_off - m->m_kext_off, m->m_kext)) &&
+		    (m->m_filter == NULL || name_same(m->m_raw + m->m_filter_off,
+		                                      m->m_raw_end - m->m_filter_off, m->m_filter)))
 			return m;
 		return vmid_fill(l, vd, m, 0);
 	}

@@ -118,10 +118,12 @@ const char *nkr_kext_result(int32_t v, char *buf, size_t size);
 struct nkr_vmid {
 	const char *m_if, *m_kext, *m_filter; /* the key; NULL is a key too */
 	uint32_t m_hook, m_dir;
-	uint16_t m_kext_off, m_filter_off; /* of their copies in m_raw */
-	uint16_t m_used;                   /* the key is set */
-	uint16_t m_len;                    /* of m_text; 0: no text (names too long) */
-	char m_raw[NKR_VMID_RAW];          /* if NUL kext NUL filter NUL (those not NULL) */
+	uint16_t m_kext_off, m_filter_off;           /* of their copies in m_raw */
+	uint16_t m_used;                             /* the key is set */
+	uint16_t m_len;                              /* of m_text; 0: no text (names too long) */
+	uint16_t m_raw_end;                          /* bytes of m_raw used */
+	char m_raw[NKR_VMID_RAW + 16];               /* if NUL kext NUL filter NUL (those not NULL);
+	                                                16 more: read 16 bytes at a time */
 	char m_text[(NKR_VMID_TEXT + 31) / 32 * 32]; /* copied in 32-byte pieces */
 };
 
