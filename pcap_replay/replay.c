@@ -602,6 +602,23 @@ count_reason(const char *reason)
 }
 
 /*
+ * "#N" (n bytes) made "#N+1" in place; 0 if that is one digit longer (the
+ * digits are left zeros: the caller writes it anew).
+ */
+static int
+ctx_next(char *s, size_t n)
+{
+	char *d = s + n - 1;
+
+	for (; d > s && *d == '9'; d--)
+		*d = '0';
+	if (d == s)
+		return 0;
+	(*d)++;
+	return 1;
+}
+
+/*
  * nkr_ctx_str() of a verdict, remembered with its length (*len): a record's
  * verdicts come in a row.
  */
@@ -617,9 +634,13 @@ vd_ctx(uint64_t index, char *buf, size_t size, size_t *len)
 		return s;
 	}
 	if (key != R->vctx_index) {
-		nkr_ctx_str(&R->ctx, key, R->vctx, sizeof(R->vctx));
+		/* Usually the next record's: the number + 1 in place. */
+		if (R->vctx_index == 0 || key - 1 != R->vctx_index ||
+		    !ctx_next(R->vctx, R->vctx_len)) {
+			nkr_ctx_str(&R->ctx, key, R->vctx, sizeof(R->vctx));
+			R->vctx_len = strlen(R->vctx);
+		}
 		R->vctx_index = key;
-		R->vctx_len = strlen(R->vctx);
 	}
 	*len = R->vctx_len;
 	return R->vctx;
