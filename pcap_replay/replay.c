@@ -687,20 +687,15 @@ h_verdict(void *arg, const struct nks_verdict *vd)
 	if (vc.vc_kind == NKR_V_STACK) {
 		count_reason(vc.vc_reason);
 	} else if ((s = fstat_get(vd)) != NULL) {
-		switch (vc.vc_kind) {
-		case NKR_V_PASS:
+		/* (Most verdicts pass: one compare, no jump table.) */
+		if (vc.vc_kind == NKR_V_PASS)
 			s->f_pass++;
-			break;
-		case NKR_V_KEPT:
+		else if (vc.vc_kind == NKR_V_KEPT)
 			s->f_kept++;
-			break;
-		case NKR_V_DROP:
+		else if (vc.vc_kind == NKR_V_DROP)
 			s->f_drop++;
-			break;
-		default:
+		else
 			s->f_other++;
-			break;
-		}
 		s->f_modified += (uint64_t)modified;
 		s->f_injected += inj;
 	}
