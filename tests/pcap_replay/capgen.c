@@ -450,9 +450,13 @@ cg_read(const char *path, const struct nkr_source_opts *o, struct cg_run *run)
 	}
 	run->opened = 1;
 	while ((run->rc = nkr_source_next(src, &f, &run->err)) == 1) {
-		run->fr = realloc(run->fr, (run->n + 1) * sizeof(*run->fr));
-		if (run->fr == NULL)
-			abort();
+		if (run->n == run->cap) {
+			/* Doubling: a copy per frame is quadratic (4000 frames of 2 KB). */
+			run->cap = run->cap != 0 ? 2 * run->cap : 64;
+			run->fr = realloc(run->fr, run->cap * sizeof(*run->fr));
+			if (run->fr == NULL)
+				abort();
+		}
 		memset(&run->fr[run->n], 0, sizeof(run->fr[run->n]));
 		run->fr[run->n].f = f;
 		if (f.f_fr.fr_caplen <= sizeof(run->fr[run->n].data))

@@ -82,7 +82,7 @@ struct cg_frame {
 };
 struct cg_run {
 	struct cg_frame *fr;
-	unsigned n;
+	unsigned n, cap;
 	int rc;			/* last nkr_source_next: 0 or -1 */
 	struct nkr_err err;	/* open or next error */
 	char dirsum[2048], ifsum[2048];
