@@ -505,8 +505,16 @@ void nke__m_cat(struct __mbuf *m, struct __mbuf *n);
 /* Copy out/in of a range that must lie inside the chain (panics otherwise). */
 void nke__m_copydata(struct __mbuf *m, int off, int len, void *vp);
 void nke__m_copyback_inplace(struct __mbuf *m, int off, int len, const void *cp);
-/* Sum of m_len over the chain. */
-size_t nke__m_length(struct __mbuf *m);
+/* Sum of m_len over the chain (inline: most packets are one mbuf). */
+static inline size_t
+nke__m_length(struct __mbuf *m)
+{
+	size_t len = 0;
+
+	for (; m != NULL; m = m->m_next)
+		len += (size_t)m->m_len;
+	return len;
+}
 
 /* --- Ownership and lifetime checks (uipc_mbuf.c) ---------------------- */
 

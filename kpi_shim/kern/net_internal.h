@@ -645,7 +645,17 @@ u_int64_t nke__hash_memo(struct __mbuf *m, u_int32_t off, u_int32_t len);
 /* Does [0, len) of the chain equal p? */
 int nke__chain_equal(struct __mbuf *m, const u_int8_t *p, u_int32_t len);
 /* Does [off, off+len) of the chain equal p (and is it there)? */
-int nke__range_equal(struct __mbuf *m, u_int32_t off, const u_int8_t *p, u_int32_t len);
+int nke__range_equal_chain(struct __mbuf *m, u_int32_t off, const u_int8_t *p, u_int32_t len);
+
+/* Whether len bytes of the chain from off equal p; a range inside a lone
+   mbuf (the usual packet) is one memcmp, inline. */
+static inline int
+nke__range_equal(struct __mbuf *m, u_int32_t off, const u_int8_t *p, u_int32_t len)
+{
+	if (m != NULL && m->m_next == NULL && off <= (u_int32_t)m->m_len)
+		return (u_int32_t)m->m_len - off >= len && memcmp(m->m_data + off, p, len) == 0;
+	return nke__range_equal_chain(m, off, p, len);
+}
 /* The interface of the frame being processed (its VLAN one once known). */
 extern struct __ifnet *nke__cur_ifp;
 

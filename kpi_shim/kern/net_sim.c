@@ -121,7 +121,7 @@ static u_int32_t
 pkt_len(struct __mbuf *m)
 {
 	/* One mbuf (the usual case): its length, no call. */
-	size_t l = m->m_next == NULL ? (size_t)m->m_len : nke__m_length(m);
+	size_t l = nke__m_length(m);
 
 	if ((m->m_flags & M_PKTHDR) && (size_t)m->m_pkthdr.len < l && m->m_pkthdr.len >= 0)
 		l = (size_t)m->m_pkthdr.len;
@@ -145,7 +145,7 @@ nke__chain_equal(struct __mbuf *m, const u_int8_t *p, u_int32_t len)
 }
 
 int
-nke__range_equal(struct __mbuf *m, u_int32_t off, const u_int8_t *p, u_int32_t len)
+nke__range_equal_chain(struct __mbuf *m, u_int32_t off, const u_int8_t *p, u_int32_t len)
 {
 	for (; m != NULL && off >= (u_int32_t)m->m_len; m = m->m_next)
 		off -= (u_int32_t)m->m_len;

@@ -735,7 +735,7 @@ nke__tcp_send(struct __socket *so, struct __mbuf *m, int injected)
 	u_int32_t len = (u_int32_t)m->m_pkthdr.len;
 
 	if (tp->t_cap_expect && !injected && tp->t_sndq == NULL && len == tp->t_cap_len &&
-	    (m->m_next == NULL ? (u_int32_t)m->m_len : (u_int32_t)nke__m_length(m)) >= len &&
+	    (u_int32_t)nke__m_length(m) >= len &&
 	    chains_equal(m, 0, tp->t_cap_m, tp->t_cap_off, len)) {
 		/* The application's write reached the protocol as captured. */
 		tp->t_cap_identity = 1;

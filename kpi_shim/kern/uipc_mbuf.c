@@ -938,16 +938,6 @@ nke__m_reinit(struct __mbuf *m, int hdr)
 /* Chain operations                                                      */
 /* ===================================================================== */
 
-size_t
-nke__m_length(struct __mbuf *m)
-{
-	size_t len = 0;
-
-	for (; m != NULL; m = m->m_next)
-		len += (size_t)m->m_len;
-	return len;
-}
-
 /* Put len bytes at the end of a fresh mbuf's storage, long-aligned (m_align). */
 static void
 nke_m_align(struct __mbuf *m, int len)
