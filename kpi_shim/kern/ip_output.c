@@ -27,20 +27,30 @@
  * chain with the captured bytes (synchronous only: pi_frame is the frame
  * still being processed).
  */
-int
-nke__captured_unchanged(struct __mbuf *m, const struct nke_pktinfo *pi)
+/* Whether m may still be the captured packet: a captured, not injected one
+   whose length is the capture's (*lenp). */
+static inline int
+captured_len(struct __mbuf *m, const struct nke_pktinfo *pi, u_int32_t *lenp)
 {
-	const u_int8_t *cap;
-	u_int32_t len, caplen, pos = 0, i, offs[2];
+	u_int32_t len = (u_int32_t)m->m_pkthdr.len;
 
 	if (!(pi->pi_flags & NKE_PI_CAPTURED) || pi->pi_frame == NULL ||
 	    (pi->pi_flags & NKE_PI_INJECTED) || (NKE_PC(m)->pc_flags & NKE_PC_INJECTED))
 		return 0;
-	len = (u_int32_t)m->m_pkthdr.len;
-	if (pi->pi_framelen < pi->pi_l2len + pi->pi_trimmed)
+	if (pi->pi_framelen < pi->pi_l2len + pi->pi_trimmed ||
+	    len != pi->pi_framelen - pi->pi_l2len - pi->pi_trimmed)
 		return 0;
-	caplen = pi->pi_framelen - pi->pi_l2len - pi->pi_trimmed;
-	if (len != caplen || nke__m_length(m) < len)
+	*lenp = len;
+	return 1;
+}
+
+int
+nke__captured_unchanged(struct __mbuf *m, const struct nke_pktinfo *pi)
+{
+	const u_int8_t *cap;
+	u_int32_t len, pos = 0, i, offs[2];
+
+	if (!captured_len(m, pi, &len) || nke__m_length(m) < len)
 		return 0;
 	cap = pi->pi_frame + pi->pi_l2len;
 	/* Everything but the checksum fields (offsets in increasing order). */
@@ -71,16 +81,9 @@ int
 nke__captured_restore(struct __mbuf *m, struct nke_pktinfo *pi)
 {
 	u_int8_t save[2][2];
-	u_int32_t len, caplen, i;
+	u_int32_t len, i;
 
-	if (!(pi->pi_flags & NKE_PI_CAPTURED) || pi->pi_frame == NULL ||
-	    (pi->pi_flags & NKE_PI_INJECTED) || (NKE_PC(m)->pc_flags & NKE_PC_INJECTED))
-		return 0;
-	len = (u_int32_t)m->m_pkthdr.len;
-	if (pi->pi_framelen < pi->pi_l2len + pi->pi_trimmed)
-		return 0;
-	caplen = pi->pi_framelen - pi->pi_l2len - pi->pi_trimmed;
-	if (len != caplen)
+	if (!captured_len(m, pi, &len))
 		return 0;
 	for (i = 0; i < pi->pi_nsum; i++) {
 		if (pi->pi_sumoff[i] + 2 > (u_int32_t)m->m_len) {
@@ -98,10 +101,7 @@ nke__captured_restore(struct __mbuf *m, struct nke_pktinfo *pi)
 		memcpy(save[i], f, 2);
 		memcpy(f, &pi->pi_sumval[i], 2);
 	}
-	/* One mbuf (the usual case): one memcmp, no walk of the chain. */
-	if (m->m_next == NULL ? (u_int32_t)m->m_len >= len &&
-	                            memcmp(m->m_data, pi->pi_frame + pi->pi_l2len, len) == 0
-	                      : nke__range_equal(m, 0, pi->pi_frame + pi->pi_l2len, len))
+	if (nke__range_equal(m, 0, pi->pi_frame + pi->pi_l2len, len))
 		return 1;
 	for (i = pi->pi_nsum; i-- > 0;)
 		memcpy((u_int8_t *)m->m_data + pi->pi_sumoff[i], save[i], 2);
