@@ -422,6 +422,8 @@ void nke__pool_destroy(struct nke_pool *p);
 #ifdef NKE_ASAN
 void nke__asan_poison(const void *p, size_t n);
 void nke__asan_unpoison(const void *p, size_t n);
+/* The sanitizer's own: whether a byte is poisoned (the tests ask). */
+int __asan_address_is_poisoned(void const volatile *addr);
 #else
 static inline void
 nke__asan_poison(const void *p, size_t n)

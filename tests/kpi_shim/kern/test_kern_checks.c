@@ -24,17 +24,6 @@
 #include <kern_checks.h>
 #include "nkt.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define KT_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KT_ASAN 1
-#endif
-#endif
-#ifdef KT_ASAN
-int __asan_address_is_poisoned(void const volatile *addr);
-#endif
-
 /* --- A kext of the test's own ---------------------------------------------- */
 
 static mbuf_t kept;
@@ -437,7 +426,7 @@ test_layouts(void)
 	KT_ASSERT_EQ(m->m_next->m_next->m_next->m_next->m_len, 10);
 	/* Past each mbuf's data: the fill pattern, poisoned under ASan. */
 	KT_ASSERT(m->m_next->m_nkeflags & NKE_MF_GUARD);
-#ifdef KT_ASAN
+#ifdef NKE_ASAN
 	KT_ASSERT(__asan_address_is_poisoned(m->m_next->m_data + 20));
 #else
 	KT_ASSERT_EQ((u_int8_t)m->m_next->m_data[20], 0xa5);

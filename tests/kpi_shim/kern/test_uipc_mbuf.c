@@ -10,17 +10,6 @@
  */
 #include "mbuf_testutil.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define KT_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KT_ASAN 1
-#endif
-#endif
-#ifdef KT_ASAN
-int __asan_address_is_poisoned(void const volatile *addr);
-#endif
-
 static u_int8_t flat[KT_MAXCHAIN];
 static u_int8_t flat2[KT_MAXCHAIN];
 static u_int8_t out[KT_MAXCHAIN];
@@ -152,7 +141,7 @@ test_freed_mbuf_state(void)
 	KT_ASSERT_EQ(mbuf_setnext(m, n), EINVAL);
 	KT_ASSERT_NULL(mbuf_next(m));
 	KT_ASSERT(nke__m_sanity(n, 0) != NULL);
-#ifdef KT_ASAN
+#ifdef NKE_ASAN
 	/* Under AddressSanitizer the body of a freed mbuf is unaddressable. */
 	KT_ASSERT(__asan_address_is_poisoned(n->m_dat));
 	KT_ASSERT(__asan_address_is_poisoned(n->m_dat + NKE_MLEN - 1));
