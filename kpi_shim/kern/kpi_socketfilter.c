@@ -446,13 +446,17 @@ data_detail(char *d, size_t size, struct __socket *so, const struct sockaddr *sa
 	*e = '\0';
 }
 
-int
-nke__sflt_data_in(struct __socket *so, const struct sockaddr *from, struct __mbuf **data,
-                  struct __mbuf **control, sflt_data_flag_t flags, struct __ifnet *ifp,
-                  struct nke_vtrack *vtout)
+/*
+ * The socket's filters' sf_data_in (out 0) or sf_data_out (out 1) in turn,
+ * until one returns non-zero; inline in both callers, so each has its own.
+ */
+static inline __attribute__((always_inline)) int
+sflt_data(struct __socket *so, int out, const struct sockaddr *addr, struct __mbuf **data,
+          struct __mbuf **control, sflt_data_flag_t flags, struct __ifnet *ifp,
+          struct nke_vtrack *vt)
 {
+	u_int32_t hook = out ? NKS_HOOK_SF_DATA_OUT : NKS_HOOK_SF_DATA_IN;
 	struct nke_sfe *e;
-	struct nke_vtrack vt = {0};
 	int error = 0, vd_on = nke__vd_on();
 
 	for (e = so->so_filt; e != NULL && error == 0; e = e->sfe_next_onsocket) {
@@ -460,28 +464,39 @@ nke__sflt_data_in(struct __socket *so, const struct sockaddr *from, struct __mbu
 		struct __mbuf *orig;
 		struct nke_cb cb;
 
-		if (!SFE_CALLABLE(e, sf_data_in))
+		if (out ? !SFE_CALLABLE(e, sf_data_out) : !SFE_CALLABLE(e, sf_data_in))
 			continue;
 		sfe_retain(e);
 		orig = *data;
 		if (vd_on)
-			nke__vtrack_before(&vt, *data, 0);
-		nke__cb_enter_at(&cb, f->sf_kext, f->sf_f.sf_name, NKS_HOOK_SF_DATA_IN, data, control);
-		error = f->sf_f.sf_data_in(e->sfe_cookie, so, from, (mbuf_t *)data, (mbuf_t *)control,
-		                           flags);
+			nke__vtrack_before(vt, *data, 0);
+		nke__cb_enter_at(&cb, f->sf_kext, f->sf_f.sf_name, hook, data, control);
+		error = (out ? f->sf_f.sf_data_out : f->sf_f.sf_data_in)(
+		    e->sfe_cookie, so, addr, (mbuf_t *)data, (mbuf_t *)control, flags);
 		nke__cb_leave_at(&cb, error, f->sf_kext, f->sf_f.sf_name, data, control);
 		if (vd_on) {
 			char d[128];
 
 			if (!nke__vd_brief())
-				data_detail(d, sizeof(d), so, from, "from", control, flags);
-			nke__verdict_c(&f->sf_vc[0], &vt, NKS_HOOK_SF_DATA_IN, NKS_DIR_IN, ifp,
+				data_detail(d, sizeof(d), so, addr, out ? "to" : "from", control, flags);
+			nke__verdict_c(&f->sf_vc[out], vt, hook, out ? NKS_DIR_OUT : NKS_DIR_IN, ifp,
 			               f->sf_kext, f->sf_f.sf_name, error, orig,
 			               error == EJUSTRETURN ? NULL : *data, 0,
 			               nke__vd_brief() ? NULL : d);
 		}
 		sfe_release(e);
 	}
+	return error;
+}
+
+int
+nke__sflt_data_in(struct __socket *so, const struct sockaddr *from, struct __mbuf **data,
+                  struct __mbuf **control, sflt_data_flag_t flags, struct __ifnet *ifp,
+                  struct nke_vtrack *vtout)
+{
+	struct nke_vtrack vt = {0};
+	int error = sflt_data(so, 0, from, data, control, flags, ifp, &vt);
+
 	if (vtout != NULL)
 		*vtout = vt;
 	return error;
@@ -491,39 +506,11 @@ int
 nke__sflt_data_out(struct __socket *so, const struct sockaddr *to, struct __mbuf **data,
                    struct __mbuf **control, sflt_data_flag_t flags, struct __ifnet *ifp)
 {
-	struct nke_sfe *e;
 	struct nke_vtrack vt = {0};
-	int error = 0, vd_on = nke__vd_on();
+	int error;
 
 	so->so_sendfilt++;
-	for (e = so->so_filt; e != NULL && error == 0; e = e->sfe_next_onsocket) {
-		struct nke_sflt *f = e->sfe_filter;
-		struct __mbuf *orig;
-		struct nke_cb cb;
-
-		if (!SFE_CALLABLE(e, sf_data_out))
-			continue;
-		sfe_retain(e);
-		orig = *data;
-		if (vd_on)
-			nke__vtrack_before(&vt, *data, 0);
-		nke__cb_enter_at(&cb, f->sf_kext, f->sf_f.sf_name, NKS_HOOK_SF_DATA_OUT, data,
-		                 control);
-		error = f->sf_f.sf_data_out(e->sfe_cookie, so, to, (mbuf_t *)data, (mbuf_t *)control,
-		                            flags);
-		nke__cb_leave_at(&cb, error, f->sf_kext, f->sf_f.sf_name, data, control);
-		if (vd_on) {
-			char d[128];
-
-			if (!nke__vd_brief())
-				data_detail(d, sizeof(d), so, to, "to", control, flags);
-			nke__verdict_c(&f->sf_vc[1], &vt, NKS_HOOK_SF_DATA_OUT, NKS_DIR_OUT, ifp,
-			               f->sf_kext, f->sf_f.sf_name, error, orig,
-			               error == EJUSTRETURN ? NULL : *data, 0,
-			               nke__vd_brief() ? NULL : d);
-		}
-		sfe_release(e);
-	}
+	error = sflt_data(so, 1, to, data, control, flags, ifp, &vt);
 	so->so_sendfilt--;
 	return error;
 }
