@@ -649,6 +649,23 @@ inject_output(mbuf_t data, ipfilter_t filter_ref, ipf_pktopts_t options)
 }
 
 /*
+ * An injection's arguments: a freed packet is a use after free (reported at
+ * the kext's call site ra, EINVAL); a removed filter's reference is
+ * reported and the packet still injected.  Returns 1 for EINVAL.
+ */
+static int
+inject_args_bad(mbuf_t data, ipfilter_t filter_ref, const char *kpi, void *ra)
+{
+	if (data != NULL && !nke__m_live(data)) {
+		nke__m_uaf(data, kpi, ra);
+		return 1;
+	}
+	if (filter_ref != NULL && ipf_lookup(filter_ref) == NULL)
+		(void)ipf_ref_gone(filter_ref, kpi);
+	return 0;
+}
+
+/*
  * The KPI: ownership of the packet moves to the stack for good on success
  * (input) or in every case (output), as in XNU (kpi-reference.md 1.5); the
  * checks record the hand-off and the kext's call site.
@@ -660,12 +677,8 @@ ipf_inject_input(mbuf_t data, ipfilter_t filter_ref)
 	u_int32_t owner, site;
 	errno_t error;
 
-	if (data != NULL && !nke__m_live(data)) {
-		nke__m_uaf(data, "ipf_inject_input", __builtin_return_address(0));
+	if (inject_args_bad(data, filter_ref, "ipf_inject_input", __builtin_return_address(0)))
 		return EINVAL;
-	}
-	if (filter_ref != NULL && ipf_lookup(filter_ref) == NULL)
-		(void)ipf_ref_gone(filter_ref, "ipf_inject_input");
 	if (data == NULL)
 		return inject_input(data, filter_ref);
 	owner = data->m_owner;
@@ -686,12 +699,8 @@ ipf_inject_output(mbuf_t data, ipfilter_t filter_ref, ipf_pktopts_t options)
 	u_int32_t site;
 	errno_t error;
 
-	if (data != NULL && !nke__m_live(data)) {
-		nke__m_uaf(data, "ipf_inject_output", __builtin_return_address(0));
+	if (inject_args_bad(data, filter_ref, "ipf_inject_output", __builtin_return_address(0)))
 		return EINVAL;
-	}
-	if (filter_ref != NULL && ipf_lookup(filter_ref) == NULL)
-		(void)ipf_ref_gone(filter_ref, "ipf_inject_output");
 	site = data != NULL ? nke__site_new(NKE_SITE_HANDOFF, NULL, NULL, 0) : 0;
 	if (data != NULL)
 		nke__m_own_chain(data, NKE_OWN_STACK, site);
