@@ -402,34 +402,25 @@ put(char *buf, size_t o, size_t size, const char *s)
 	return o + n;
 }
 
-static const char *const hook_words[NKS_HOOK_MAX] = {
-    [NKS_HOOK_IFF_INPUT] = "iff_input",     [NKS_HOOK_IFF_OUTPUT] = "iff_output",
-    [NKS_HOOK_IFF_EVENT] = "iff_event",     [NKS_HOOK_IFF_IOCTL] = "iff_ioctl",
-    [NKS_HOOK_IPF_INPUT] = "ipf_input",     [NKS_HOOK_IPF_OUTPUT] = "ipf_output",
-    [NKS_HOOK_SF_ATTACH] = "sf_attach",     [NKS_HOOK_SF_DETACH] = "sf_detach",
-    [NKS_HOOK_SF_NOTIFY] = "sf_notify",     [NKS_HOOK_SF_DATA_IN] = "sf_data_in",
-    [NKS_HOOK_SF_DATA_OUT] = "sf_data_out", [NKS_HOOK_SF_CONNECT_IN] = "sf_connect_in",
-    [NKS_HOOK_SF_CONNECT_OUT] = "sf_connect_out", [NKS_HOOK_SF_BIND] = "sf_bind",
-    [NKS_HOOK_SF_LISTEN] = "sf_listen",     [NKS_HOOK_SF_ACCEPT] = "sf_accept",
-    [NKS_HOOK_SF_SETOPTION] = "sf_setoption", [NKS_HOOK_SF_GETOPTION] = "sf_getoption",
-    [NKS_HOOK_SF_IOCTL] = "sf_ioctl",       [NKS_HOOK_SF_GETPEERNAME] = "sf_getpeername",
-    [NKS_HOOK_SF_GETSOCKNAME] = "sf_getsockname", [NKS_HOOK_CTL_CONNECT] = "ctl_connect",
-    [NKS_HOOK_CTL_DISCONNECT] = "ctl_disconnect", [NKS_HOOK_CTL_SEND] = "ctl_send",
-    [NKS_HOOK_CTL_SETOPT] = "ctl_setopt",   [NKS_HOOK_CTL_GETOPT] = "ctl_getopt",
-};
-
 size_t
 nkr_stress_crash_note(char *buf, size_t size)
 {
 	struct nks_cbinfo ci;
+	const char *hook;
 	size_t o = 0;
 
 	NKS_current_callback(&ci);
+	/* A kext's callback by its hook's name; the stack's, the socket
+	   layer's and the application's by what they were doing. */
+	hook = ci.ci_hook != NKS_HOOK_STACK && ci.ci_hook != NKS_HOOK_SOCKET &&
+	               ci.ci_hook != NKS_HOOK_APP
+	           ? NKS_hook_name(ci.ci_hook)
+	           : NULL;
 	if (ci.ci_kext_id == 0 && ci.ci_hook == 0)
 		return 0;
 	o = put(buf, o, size, " in ");
-	if (ci.ci_hook > 0 && ci.ci_hook < NKS_HOOK_MAX && hook_words[ci.ci_hook] != NULL) {
-		o = put(buf, o, size, hook_words[ci.ci_hook]);
+	if (hook != NULL) {
+		o = put(buf, o, size, hook);
 		o = put(buf, o, size, " of ");
 		o = put(buf, o, size, ci.ci_kext != NULL ? ci.ci_kext : "the kernel");
 		if (ci.ci_filter != NULL) {
