@@ -211,7 +211,8 @@ NR == 1 { next }
 }
 END {
 	print "capture", "variant", "packets", "runs", "wall_ns", "cpu_ns", "ns_per_pkt",
-	    "cpu_ns_per_pkt", "pkts_per_s", "ratio", "cpu_ratio", "peak_rss_kib", "status"
+	    "cpu_ns_per_pkt", "pkts_per_s", "ratio", "cpu_ratio", "peak_rss_kib", "status",
+	    "ratio_min", "ratio_max"
 	for (i = 1; i <= norder; i++) {
 		k = order[i]
 		split(k, kk, SUBSEP)
@@ -222,9 +223,17 @@ END {
 		k = order[i]
 		split(k, kk, SUBSEP)
 		p = pk[k] > 0 ? pk[k] : 1
-		printf "%s\t%s\t%d\t%d\t%.0f\t%.0f\t%.1f\t%.1f\t%.0f\t%.2f\t%.2f\t%d\t%s\n",
+		# The fastest and the slowest run against the median floor: how far
+		# apart the runs of a set are (two threads can be bimodal).
+		lo = hi = vals[k "w", 1]
+		for (j = 2; j <= n[k]; j++) {
+			if (vals[k "w", j] < lo) lo = vals[k "w", j]
+			if (vals[k "w", j] > hi) hi = vals[k "w", j]
+		}
+		printf "%s\t%s\t%d\t%d\t%.0f\t%.0f\t%.1f\t%.1f\t%.0f\t%.2f\t%.2f\t%d\t%s\t%.2f\t%.2f\n",
 		    kk[1], kk[2], pk[k], n[k], w[k], c[k], w[k] / p, c[k] / p, p * 1e9 / w[k],
-		    w[k] / fw[kk[1]], c[k] / fc[kk[1]], rss[k], (k in bad) ? "exit " bad[k] : "ok"
+		    w[k] / fw[kk[1]], c[k] / fc[kk[1]], rss[k], (k in bad) ? "exit " bad[k] : "ok",
+		    lo / fw[kk[1]], hi / fw[kk[1]]
 	}
 }' "$RAW" >"$SUMMARY"
 
@@ -346,7 +355,8 @@ FILENAME ~ /summary.tsv$/ && FNR > 1 {
 	r[++nr] = sprintf("{\"capture\": %s, \"variant\": %s, \"packets\": %s, \"runs\": %s, " \
 	    "\"wall_ns\": %s, \"cpu_ns\": %s, \"ns_per_pkt\": %s, \"cpu_ns_per_pkt\": %s, " \
 	    "\"pkts_per_s\": %s, \"ratio\": %s, \"cpu_ratio\": %s, \"peak_rss_kib\": %s, " \
-	    "\"status\": %s}", js($1), js($2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, js($13))
+	    "\"status\": %s, \"ratio_min\": %s, \"ratio_max\": %s}", js($1), js($2), $3, $4, $5,
+	    $6, $7, $8, $9, $10, $11, $12, js($13), $14, $15)
 	next
 }
 FILENAME ~ /callgrind.tsv$/ && FNR > 1 {
@@ -378,7 +388,7 @@ NR == 1 { next }
 	c = $1; v = $2
 	if (!(c in seen)) { seen[c] = 1; caps[++nc] = c; pk[c] = $3 }
 	ns[c, v] = $7; ra[c, v] = $10; cra[c, v] = $11; rss[c, v] = $12; st[c, v] = $13
-	pps[c, v] = $9
+	pps[c, v] = $9; lo[c, v] = $14; hi[c, v] = $15
 }
 function cell(c, v) {
 	if (!((c, v) in ns)) return sprintf("%18s", "-")
@@ -402,6 +412,13 @@ END {
 		c = caps[i]
 		printf "%-8s replay %.2fx, 1 thread %.2fx, -q %.2fx, +log %.2fx\n", c,
 		    cra[c, "replay"], cra[c, "single"], cra[c, "quiet"], cra[c, "log"]
+	}
+	printf "\nSpread: wall-time ratio of the fastest - slowest run:\n"
+	for (i = 1; i <= nc; i++) {
+		c = caps[i]
+		printf "%-8s replay %.2f-%.2fx, 1 thread %.2f-%.2fx, -q %.2f-%.2fx, +log %.2f-%.2fx\n",
+		    c, lo[c, "replay"], hi[c, "replay"], lo[c, "single"], hi[c, "single"],
+		    lo[c, "quiet"], hi[c, "quiet"], lo[c, "log"], hi[c, "log"]
 	}
 }' "$SUMMARY"
 if awk -F'\t' 'NR > 1 && $13 != "ok" { bad = 1 } END { exit !bad }' "$SUMMARY"; then
