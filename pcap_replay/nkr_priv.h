@@ -117,6 +117,9 @@ struct nkr__rec {
 	const uint8_t *r_data;
 	int32_t r_pid;		/* Apple pcapng process information, or -1 */
 	char r_comm[20];	/* its name, or "" (a copy: records outlive blocks) */
+	/* Decoded and directed by the reader thread (a classic pcap's record
+	   from the ring, its frame in r_data), or NULL. */
+	const struct nkr__rpre *r_pre;
 };
 
 /* A decoded frame (see nkr__decode). */
@@ -206,6 +209,10 @@ struct nkr_source {
 	struct nkr__in sr_in;
 	pcap_t *sr_pcap;
 	struct nkr__ring *sr_ring;	/* classic pcap's reader thread, or NULL */
+	/* Set (release) once open analysed the window: from then on nothing
+	   that nkr__decode_pure link types' decoding or nkr__direction read
+	   changes, and the reader thread (acquire) may run them. */
+	_Atomic int sr_analysed;
 	struct nkr__ng sr_ng;
 
 	struct nkr__capif *sr_capifs;
@@ -229,6 +236,7 @@ struct nkr_source {
 	const char *sr_skip_reason;
 	char sr_skip_buf[128];
 	uint64_t sr_rule_count[NKR_RULE_N];
+	uint64_t sr_npre;		/* of them decoded by the reader thread */
 	int sr_eof;
 	int sr_failed;			/* sticky error in sr_err */
 	struct nkr_err sr_err;
@@ -302,6 +310,13 @@ uint32_t nkr__linktype_iftype(int linktype, const char *capname);
  * has (reason noted with nkr__skip when count is set).
  */
 int nkr__decode(struct nkr_source *src, const struct nkr__rec *r, struct nkr__dec *d, int count);
+/*
+ * Whether nkr__decode(count 0) of ci's records reads nothing but the
+ * record and ci, writes nothing but *d, and leaves d_data in the record
+ * (no scratch buffer, no new interface, no process): then the reader
+ * thread may decode them.
+ */
+int nkr__decode_pure(const struct nkr__capif *ci);
 /* Learn the MACs of SLL captures from the window (before decoding). */
 void nkr__sll_learn(struct nkr_source *src, const struct nkr__rec *r);
 
@@ -361,8 +376,13 @@ nkr__is_local(const struct nkr_source *src, uint32_t family, const uint8_t *a, i
 /* Window analysis: choose locals and MACs, decide every window frame's
    direction, detect offload, fill the interfaces' addresses. */
 int nkr__analyse(struct nkr_source *src);
-/* Direction of a decoded frame (counts the rule). */
-uint32_t nkr__direction(struct nkr_source *src, const struct nkr__dec *d, int *rule);
+/*
+ * Direction of a decoded frame, and in *rule the rule that gave it.  Reads
+ * only what the window's analysis settled (the interfaces' types and MACs,
+ * the local addresses, --local-mac) and writes nothing: the reader thread
+ * runs it too (sr_analysed).
+ */
+uint32_t nkr__direction(const struct nkr_source *src, const struct nkr__dec *d, int *rule);
 
 /* Text of an address, for the summaries. */
 void nkr__addr_str(uint32_t family, const uint8_t *a, char *buf, size_t size);

@@ -27,15 +27,22 @@
  * Classic pcap is read ahead on a thread of its own when there is a second
  * CPU (--read-thread, so_read_thread): it calls pcap_next_ex and copies each
  * record into a bounded ring (src_ring.c), so the read(2) copies of the
- * capture overlap with the simulation instead of adding to it.  Everything
- * else (record numbers, decoding, directions, the window, messages) stays
- * on the caller's thread and unchanged: the thread only moves where
- * pcap_next_ex runs, and ends the ring with what ended the reading (end of
- * file, libpcap's error, the stdin stream's errno), turned into the same
- * message at the same record.  Off for streams unless asked for (a pipe's
- * read can wait for its writer, and a run that stops early waits for the
- * thread).  pcapng stays synchronous: its block reader adds interfaces as
- * it reads them, which the caller's thread owns.
+ * capture overlap with the simulation instead of adding to it.  Once open
+ * analysed the window (sr_analysed, set with release after nkr__analyse,
+ * read with acquire by the thread), the thread also decodes each record and
+ * decides its direction, into the record's slot (struct nkr__rpre), for
+ * the link types whose decoding touches nothing but the record
+ * (nkr__decode_pure: not SLL, not PKTAP): what both read is settled by
+ * then and never written again.  Everything with a side effect stays on the
+ * caller's thread, in record order: record numbers, the rule counts, the
+ * window, messages, and records that were not decoded there (read before
+ * the analysis, or skipped: decoded again to note why).  The thread ends
+ * the ring with what ended the reading (end of file, libpcap's error, the
+ * stdin stream's errno), turned into the same message at the same record.
+ * Off for streams unless asked for (a pipe's read can wait for its writer,
+ * and a run that stops early waits for the thread).  pcapng stays
+ * synchronous: its block reader adds interfaces as it reads them, which the
+ * caller's thread owns.
  */
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE /* fopencookie */
@@ -593,6 +600,41 @@ nkr__dlt_to_linktype(int dlt)
 /* The ring's end codes besides pcap_next_ex's: a message of our own. */
 #define READER_END_MSG 2
 
+/*
+ * On the reader thread, once the window is analysed: decode the record at
+ * p and decide its direction, as nkr_source_next would (the same record as
+ * read_ring makes), into *pre.  No side effect: a record that decodes to
+ * nothing is left undecided, for the caller's thread to decode again and
+ * note why it skips it.
+ */
+static void
+precompute(struct nkr_source *src, const uint8_t *p, uint32_t caplen, uint32_t len,
+           struct nkr__rpre *pre)
+{
+	struct nkr__rec r;
+	struct nkr__dec d;
+	uint32_t dir;
+	int rule;
+
+	memset(&r, 0, sizeof(r));
+	r.r_pid = -1;
+	r.r_caplen = caplen;
+	r.r_wirelen = len >= caplen ? len : caplen;
+	r.r_data = p;
+	if (!nkr__decode(src, &r, &d, 0))
+		return;
+	dir = nkr__direction(src, &d, &rule);
+	pre->pr_rule = (uint8_t)rule;
+	pre->pr_dir = (uint8_t)dir;
+	pre->pr_off = (uint8_t)(d.d_data - p); /* a link header cut off */
+	pre->pr_srcif = d.d_srcif;
+	pre->pr_family = d.d_family;
+	pre->pr_flags = d.d_flags;
+	pre->pr_caplen = d.d_caplen;
+	pre->pr_wirelen = d.d_wirelen;
+	pre->pr_state = 1;
+}
+
 static void
 pcap_reader(struct nkr__ring *rg, void *arg)
 {
@@ -601,7 +643,7 @@ pcap_reader(struct nkr__ring *rg, void *arg)
 	const u_char *data;
 	uint8_t *p;
 	char msg[64];
-	int rc;
+	int rc, pre = 0; /* decode here: 1 yes, -1 never, 0 not before the analysis */
 
 	while (!nkr__ring_stopping(rg)) {
 		rc = pcap_next_ex(src->sr_pcap, &h, &data);
@@ -624,6 +666,10 @@ pcap_reader(struct nkr__ring *rg, void *arg)
 		}
 		if (h->caplen != 0)
 			memcpy(p, data, h->caplen);
+		if (pre == 0 && atomic_load_explicit(&src->sr_analysed, memory_order_acquire))
+			pre = nkr__decode_pure(&src->sr_capifs[0]) ? 1 : -1;
+		if (pre > 0)
+			precompute(src, p, h->caplen, h->len, nkr__ring_pre(rg));
 		/* tv_usec holds nanoseconds (opened with nanosecond precision). */
 		nkr__ring_commit(rg,
 		                 (int64_t)((uint64_t)(int64_t)h->ts.tv_sec * 1000000000u +
@@ -662,7 +708,7 @@ reader_start(struct nkr_source *src, int regular)
 		return;
 	/* A live stream's record goes to the caller at once; a file's in
 	   batches (one wake-up per many records when the reader is slower). */
-	if (nkr__ring_init(rg, 0, 0, regular ? 32 : 1) != 0) {
+	if (nkr__ring_init(rg, 0, src->sr_opts.so_read_ring_records, regular ? 32 : 1) != 0) {
 		free(rg);
 		return;
 	}
@@ -747,6 +793,8 @@ read_ring(struct nkr_source *src, struct nkr__rec *r)
 		r->r_caplen = rr.rr_caplen;
 		r->r_wirelen = rr.rr_len >= rr.rr_caplen ? rr.rr_len : rr.rr_caplen;
 		r->r_data = rr.rr_data; /* valid until the next pop */
+		if (rr.rr_pre->pr_state != 0)
+			r->r_pre = rr.rr_pre; /* the same */
 		return 1;
 	}
 	rc = rg->rg_end_rc;
@@ -858,6 +906,7 @@ window_fill(struct nkr_source *src)
 		memset(w, 0, sizeof(*w));
 		w->we_rec = r;
 		w->we_rec.r_data = NULL;
+		w->we_rec.r_pre = NULL; /* none: read before the analysis */
 		w->we_off = src->sr_arenalen;
 		if (r.r_caplen != 0)
 			memcpy(src->sr_arena + src->sr_arenalen, r.r_data, r.r_caplen);
@@ -932,6 +981,8 @@ nkr__source_open_fp(FILE *fp, int own, const char *path, const char *name,
 		goto err; /* nothing before the error: it is the open's */
 	if (nkr__analyse(src) < 0)
 		goto err;
+	/* The reader thread may decode and direct records from now on. */
+	atomic_store_explicit(&src->sr_analysed, 1, memory_order_release);
 	return src;
 err:
 	if (err != NULL)
@@ -993,6 +1044,7 @@ emit(struct nkr_source *src, const struct nkr__rec *r, const struct nkr__dec *d,
 int
 nkr_source_next(struct nkr_source *src, struct nkr_frame *out, struct nkr_err *err)
 {
+	const struct nkr__rpre *pre;
 	struct nkr__went *w;
 	struct nkr__dec d;
 	struct nkr__rec r;
@@ -1042,6 +1094,23 @@ nkr_source_next(struct nkr_source *src, struct nkr_frame *out, struct nkr_err *e
 		if (rc < 0) {
 			src->sr_failed = 1;
 			continue;
+		}
+		if (r.r_pre != NULL) {
+			/* Decoded and directed by the reader thread (a classic
+			   pcap's record: no process). */
+			pre = r.r_pre;
+			d.d_srcif = pre->pr_srcif;
+			d.d_flags = pre->pr_flags;
+			d.d_family = pre->pr_family;
+			d.d_caplen = pre->pr_caplen;
+			d.d_wirelen = pre->pr_wirelen;
+			d.d_data = r.r_data + pre->pr_off;
+			d.d_pid = r.r_pid;
+			d.d_comm[0] = '\0';
+			src->sr_rule_count[pre->pr_rule]++;
+			src->sr_npre++;
+			emit(src, &r, &d, pre->pr_dir, out);
+			return 1;
 		}
 		if (!nkr__decode(src, &r, &d, 1)) {
 			src->sr_nskipped++;

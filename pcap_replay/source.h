@@ -74,6 +74,9 @@ struct nkr_source_opts {
 	   for a regular file, with more than one CPU to run on), _OFF, _ON.
 	   pcapng is always read on the caller's thread. */
 	int so_read_thread;
+	/* Tests: the reader thread's ring holds this many records (rounded up
+	   to a power of two; 0: the default, 8192). */
+	unsigned so_read_ring_records;
 };
 
 enum { NKR_READ_THREAD_AUTO = 0, NKR_READ_THREAD_OFF = 1, NKR_READ_THREAD_ON = 2 };

@@ -219,7 +219,7 @@ opt_mac(const struct nkr_source *src, const uint8_t *m)
 }
 
 uint32_t
-nkr__direction(struct nkr_source *src, const struct nkr__dec *d, int *rule)
+nkr__direction(const struct nkr_source *src, const struct nkr__dec *d, int *rule)
 {
 	const struct nkr__sif *s = src->sr_sifs[d->d_srcif];
 	uint32_t iftype = s->s_pub.si_spec.is_type;

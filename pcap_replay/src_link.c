@@ -441,3 +441,24 @@ nkr__decode(struct nkr_source *src, const struct nkr__rec *r, struct nkr__dec *d
 	return decode_lt(src, ci, ci->ci_linktype, r->r_data, r->r_caplen, r->r_wirelen, sif, 0, d,
 	                 count);
 }
+
+int
+nkr__decode_pure(const struct nkr__capif *ci)
+{
+	/* Not SLL (its Ethernet header is built in the scratch buffer) nor
+	   PKTAP (its records name interfaces, made on first use, and a
+	   process); the others only cut their link header off. */
+	if (ci->ci_srcif < 0)
+		return 0; /* nkr__decode would make the interface */
+	switch (ci->ci_linktype) {
+	case NKR_LT_ETHERNET:
+	case NKR_LT_NULL:
+	case NKR_LT_LOOP:
+	case NKR_LT_RAW:
+	case NKR_LT_IPV4:
+	case NKR_LT_IPV6:
+		return 1;
+	default:
+		return 0;
+	}
+}

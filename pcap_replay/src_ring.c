@@ -156,6 +156,8 @@ nkr__ring_reserve(struct nkr__ring *rg, uint32_t caplen)
 	rg->rg_rdata = p;
 	rg->rg_rend = end;
 	rg->rg_rbig = big;
+	/* The slot is ours (room() counted it): nothing worked out yet. */
+	rg->rg_slots[rg->rg_phead & (rg->rg_nslots - 1)].s_pre.pr_state = 0;
 	return p;
 }
 
@@ -347,5 +349,6 @@ nkr__ring_pop(struct nkr__ring *rg, struct nkr__ring_rec *r)
 	r->rr_caplen = s->s_caplen;
 	r->rr_len = s->s_len;
 	r->rr_data = s->s_data;
+	r->rr_pre = &s->s_pre;
 	return 1;
 }

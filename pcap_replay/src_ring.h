@@ -35,7 +35,25 @@
 #define NKR_RING_DEF_SLOTS 8192u	  /* records */
 #define NKR_RING_MSGLEN 512
 
-/* One entry: a record, or the end. */
+/*
+ * What the producer worked out about a record besides reading it, for the
+ * consumer: the capture source's reader thread decodes a record and
+ * decides its direction (source.c), pr_state 0 when it did not.  Written
+ * between nkr__ring_reserve (which clears pr_state) and nkr__ring_commit.
+ */
+struct nkr__rpre {
+	uint8_t pr_state;	/* 1: the fields below are set */
+	uint8_t pr_rule;	/* enum nkr__rule */
+	uint8_t pr_dir;		/* NKS_DIR_* */
+	uint8_t pr_off;		/* the frame starts this far into the record */
+	uint32_t pr_srcif;
+	uint32_t pr_family;
+	uint32_t pr_flags;
+	uint32_t pr_caplen;
+	uint32_t pr_wirelen;
+};
+
+/* One entry: a record, or the end (64 bytes on LP64). */
 struct nkr__rslot {
 	int64_t s_time_ns;
 	uint32_t s_caplen, s_len;
@@ -43,13 +61,15 @@ struct nkr__rslot {
 	uint64_t s_end;		/* byte position released with it */
 	uint8_t s_big;		/* s_data is its own allocation */
 	uint8_t s_last;		/* the end entry */
+	struct nkr__rpre s_pre;
 };
 
-/* A popped record (r_data valid until the next pop). */
+/* A popped record (rr_data and rr_pre valid until the next pop). */
 struct nkr__ring_rec {
 	int64_t rr_time_ns;
 	uint32_t rr_caplen, rr_len;
 	const uint8_t *rr_data;
+	const struct nkr__rpre *rr_pre;
 };
 
 struct nkr__ring;
@@ -121,6 +141,13 @@ void nkr__ring_destroy(struct nkr__ring *rg);
  * when the consumer stopped (return then), or out of memory (rg_stop is
  * not set: end with an error). */
 uint8_t *nkr__ring_reserve(struct nkr__ring *rg, uint32_t caplen);
+/* The record reserved last's nkr__rpre (pr_state 0), to fill before the
+ * commit. */
+static inline struct nkr__rpre *
+nkr__ring_pre(struct nkr__ring *rg)
+{
+	return &rg->rg_slots[rg->rg_phead & (rg->rg_nslots - 1)].s_pre;
+}
 /* Publish the record reserved last. */
 void nkr__ring_commit(struct nkr__ring *rg, int64_t time_ns, uint32_t caplen, uint32_t len);
 /* Publish the end: rc (the producer's own code: e.g. 0 end of file, < 0

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "capgen.h"
+#include "nkr_priv.h" /* sr_npre */
 #include "source.h"
 
 #define FIX(name) NKR_FIXTURES "/captures/" name
@@ -1434,7 +1435,9 @@ assert_same_run(const char *what, const struct cg_run *a, const struct cg_run *b
 }
 
 /* Every reference capture (pcapng too: the option leaves it alone), with
- * the default look-ahead window and with a tiny one (the rest streams). */
+ * the default look-ahead window and with a tiny one (the rest streams), and
+ * a ring of 4 records (the thread decodes all but the first few records
+ * after the window). */
 static void
 test_read_thread_same_frames(void **state)
 {
@@ -1442,7 +1445,7 @@ test_read_thread_same_frames(void **state)
 	struct cg_run a, b;
 	struct dirent *de;
 	char path[512];
-	unsigned nfiles = 0, la;
+	unsigned nfiles = 0, la, ring;
 	DIR *d;
 
 	(void)state;
@@ -1454,8 +1457,10 @@ test_read_thread_same_frames(void **state)
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/captures/%s", NKR_FIXTURES, de->d_name);
-		for (la = 0; la < 2; la++) {
-			on.so_lookahead_records = off.so_lookahead_records = la == 0 ? 0 : 3;
+		for (la = 0; la < 4; la++) {
+			on.so_lookahead_records = off.so_lookahead_records = la % 2 == 0 ? 0 : 3;
+			ring = la < 2 ? 0 : 4;
+			on.so_read_ring_records = ring;
 			cg_read(path, &on, &a);
 			cg_read(path, &off, &b);
 			assert_same_run(de->d_name, &a, &b);
@@ -1533,6 +1538,78 @@ test_read_thread_generated(void **state)
 	cg_free(&b);
 }
 
+/*
+ * The reader thread decodes records and decides their directions only once
+ * the window is analysed: here the heuristic makes 10.0.0.1 (which sent
+ * the first SYN) and its MAC local, so its frames are outbound; decided
+ * before the analysis, they would be inbound (no local endpoint).  A ring
+ * of 4 records decodes all but 4 records after the window on the thread, a
+ * ring of 64 lets it be far ahead while the window is analysed, the
+ * default one further; every frame's direction and the rule counts (the
+ * summary) are the same as without the thread.
+ */
+static void
+test_read_thread_decodes_after_analysis(void **state)
+{
+	static const unsigned rings[] = {4, 64, 0};
+	static const char ma[] = "00:00:00:00:00:0a", mb[] = "00:00:00:00:00:0b";
+	uint8_t ip[100], fr[200];
+	struct nkr_source_opts on = defopts(), off = defopts();
+	struct nkr_source *src;
+	struct nkr_frame f;
+	struct nkr_err err;
+	struct cg_buf b;
+	struct cg_run x, y;
+	unsigned i, k, nrec = 3000, win = 100, out = 0;
+	char *path;
+	size_t n;
+	int v6, a2b, rc;
+
+	(void)state;
+	cg_init(&b, 0);
+	cg_pcap_hdr(&b, 0xa1b2c3d4, 1, 65535);
+	for (i = 0; i < nrec; i++) {
+		/* A SYN from a first, then both ways, IPv4 and IPv6. */
+		v6 = i % 5 == 3;
+		a2b = i == 0 || i % 3 != 1;
+		n = a2b ? pkt_a2b(ip, v6, i == 0 ? 0x02 : 0x10) : pkt_b2a(ip, v6, 0x10);
+		n = cg_eth(fr, a2b ? mb : ma, a2b ? ma : mb, v6 ? 0x86dd : 0x0800, ip, n);
+		cg_pcap_rec(&b, 100 + i, i, fr, (uint32_t)n, (uint32_t)n);
+	}
+	path = cg_tmpfile(&b, NULL);
+	cg_free(&b);
+	on.so_read_thread = NKR_READ_THREAD_ON;
+	off.so_read_thread = NKR_READ_THREAD_OFF;
+	on.so_lookahead_records = off.so_lookahead_records = win;
+	cg_read(path, &off, &y);
+	assert_int_equal(y.n, nrec);
+	for (i = 0; i < nrec; i++)
+		if (y.fr[i].f.f_fr.fr_dir == NKS_DIR_OUT)
+			out++;
+	assert_int_equal(out, nrec - nrec / 3);
+	assert_contains(y.dirsum, "heuristic (3000)");
+	for (k = 0; k < sizeof(rings) / sizeof(rings[0]); k++) {
+		on.so_read_ring_records = rings[k];
+		cg_read(path, &on, &x);
+		assert_same_run("directions", &x, &y);
+		cg_run_free(&x);
+		/* The thread did decode: every record read after the
+		   analysis (all but the window and what the ring held; the
+		   default ring holds all 3000). */
+		src = nkr_source_open(path, &on, &err);
+		assert_non_null(src);
+		while ((rc = nkr_source_next(src, &f, &err)) == 1)
+			;
+		assert_int_equal(rc, 0);
+		if (rings[k] != 0)
+			assert_true(src->sr_npre >= nrec - win - rings[k]);
+		nkr_source_close(src);
+	}
+	cg_run_free(&y);
+	unlink(path);
+	free(path);
+}
+
 /* A bad value is refused like the other options. */
 static void
 test_read_thread_option(void **state)
@@ -1553,6 +1630,7 @@ main(void)
 	    cmocka_unit_test(test_fixture_table),
 	    cmocka_unit_test(test_read_thread_same_frames),
 	    cmocka_unit_test(test_read_thread_generated),
+	    cmocka_unit_test(test_read_thread_decodes_after_analysis),
 	    cmocka_unit_test(test_read_thread_option),
 	    cmocka_unit_test(test_fixture_ethernet),
 	    cmocka_unit_test(test_fixture_truncated_records),
