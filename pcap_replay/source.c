@@ -600,6 +600,18 @@ nkr__dlt_to_linktype(int dlt)
 /* The ring's end codes besides pcap_next_ex's: a message of our own. */
 #define READER_END_MSG 2
 
+/* A classic pcap record as nkr_source_next takes it (no process, number 0). */
+static inline void
+pcap_rec(struct nkr__rec *r, int64_t time_ns, uint32_t caplen, uint32_t len, const uint8_t *data)
+{
+	memset(r, 0, sizeof(*r));
+	r->r_pid = -1;
+	r->r_time_ns = time_ns;
+	r->r_caplen = caplen;
+	r->r_wirelen = len >= caplen ? len : caplen;
+	r->r_data = data;
+}
+
 /*
  * On the reader thread, once the window is analysed: decode the record at
  * p and decide its direction, as nkr_source_next would (the same record as
@@ -616,11 +628,7 @@ precompute(struct nkr_source *src, const uint8_t *p, uint32_t caplen, uint32_t l
 	uint32_t dir;
 	int rule;
 
-	memset(&r, 0, sizeof(r));
-	r.r_pid = -1;
-	r.r_caplen = caplen;
-	r.r_wirelen = len >= caplen ? len : caplen;
-	r.r_data = p;
+	pcap_rec(&r, 0, caplen, len, p);
 	if (!nkr__decode(src, &r, &d, 0))
 		return;
 	dir = nkr__direction(src, &d, &rule);
@@ -785,16 +793,11 @@ read_ring(struct nkr_source *src, struct nkr__rec *r)
 	int rc;
 
 	if (nkr__ring_pop(rg, &rr) == 1) {
-		src->sr_nrec++;
-		memset(r, 0, sizeof(*r));
-		r->r_index = src->sr_nrec;
-		r->r_pid = -1;
-		r->r_time_ns = rr.rr_time_ns;
-		r->r_caplen = rr.rr_caplen;
-		r->r_wirelen = rr.rr_len >= rr.rr_caplen ? rr.rr_len : rr.rr_caplen;
-		r->r_data = rr.rr_data; /* valid until the next pop */
+		/* The data and what the thread decoded: valid until the next pop. */
+		pcap_rec(r, rr.rr_time_ns, rr.rr_caplen, rr.rr_len, rr.rr_data);
+		r->r_index = ++src->sr_nrec;
 		if (rr.rr_pre->pr_state != 0)
-			r->r_pre = rr.rr_pre; /* the same */
+			r->r_pre = rr.rr_pre;
 		return 1;
 	}
 	rc = rg->rg_end_rc;
@@ -821,16 +824,12 @@ read_libpcap(struct nkr_source *src, struct nkr__rec *r)
 		return read_ring(src, r);
 	rc = pcap_next_ex(src->sr_pcap, &h, &data);
 	if (rc == 1) {
-		src->sr_nrec++;
-		memset(r, 0, sizeof(*r));
-		r->r_index = src->sr_nrec;
-		r->r_pid = -1;
 		/* tv_usec holds nanoseconds (opened with nanosecond precision). */
-		r->r_time_ns = (int64_t)((uint64_t)(int64_t)h->ts.tv_sec * 1000000000u +
-		                         (uint64_t)h->ts.tv_usec);
-		r->r_caplen = h->caplen;
-		r->r_wirelen = h->len >= h->caplen ? h->len : h->caplen;
-		r->r_data = data;
+		pcap_rec(r,
+		         (int64_t)((uint64_t)(int64_t)h->ts.tv_sec * 1000000000u +
+		                   (uint64_t)h->ts.tv_usec),
+		         h->caplen, h->len, data);
+		r->r_index = ++src->sr_nrec;
 		return 1;
 	}
 	if (src->sr_in.in_errno != 0)
@@ -1107,16 +1106,15 @@ nkr_source_next(struct nkr_source *src, struct nkr_frame *out, struct nkr_err *e
 			d.d_data = r.r_data + pre->pr_off;
 			d.d_pid = r.r_pid;
 			d.d_comm[0] = '\0';
-			src->sr_rule_count[pre->pr_rule]++;
+			dir = pre->pr_dir;
+			rule = pre->pr_rule;
 			src->sr_npre++;
-			emit(src, &r, &d, pre->pr_dir, out);
-			return 1;
-		}
-		if (!nkr__decode(src, &r, &d, 1)) {
+		} else if (nkr__decode(src, &r, &d, 1)) {
+			dir = nkr__direction(src, &d, &rule);
+		} else {
 			src->sr_nskipped++;
 			continue;
 		}
-		dir = nkr__direction(src, &d, &rule);
 		src->sr_rule_count[rule]++;
 		emit(src, &r, &d, dir, out);
 		return 1;

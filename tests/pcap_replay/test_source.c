@@ -1560,7 +1560,7 @@ test_read_thread_decodes_after_analysis(void **state)
 	struct nkr_err err;
 	struct cg_buf b;
 	struct cg_run x, y;
-	unsigned i, k, nrec = 3000, win = 100, out = 0;
+	unsigned i, k, nrec = 3000, win = 100;
 	char *path;
 	size_t n;
 	int v6, a2b, rc;
@@ -1583,10 +1583,7 @@ test_read_thread_decodes_after_analysis(void **state)
 	on.so_lookahead_records = off.so_lookahead_records = win;
 	cg_read(path, &off, &y);
 	assert_int_equal(y.n, nrec);
-	for (i = 0; i < nrec; i++)
-		if (y.fr[i].f.f_fr.fr_dir == NKS_DIR_OUT)
-			out++;
-	assert_int_equal(out, nrec - nrec / 3);
+	assert_int_equal(count_dir(&y, NKS_DIR_OUT), nrec - nrec / 3);
 	assert_contains(y.dirsum, "heuristic (3000)");
 	for (k = 0; k < sizeof(rings) / sizeof(rings[0]); k++) {
 		on.so_read_ring_records = rings[k];
