@@ -1596,6 +1596,7 @@ nkr_run(const struct nkr_opts *o)
 {
 	static struct run run;
 	static int atexit_done;
+	struct nkr_source_opts so;
 	struct nkr_err err;
 	unsigned i;
 	int status;
@@ -1659,7 +1660,10 @@ nkr_run(const struct nkr_opts *o)
 		}
 		R->nproc = o->o_nproc;
 	}
-	R->src = nkr_source_open(o->o_read, &o->o_src, &err);
+	/* The log hashes the packets: the reader thread does most of it ahead. */
+	so = o->o_src;
+	so.so_hash_hints = R->have_log;
+	R->src = nkr_source_open(o->o_read, &so, &err);
 	if (R->src == NULL) {
 		fprintf(stderr, "nke-replay: %s\n", err.e_msg);
 		R->input_error = 1;

@@ -61,6 +61,7 @@
 #include <sched.h>
 #endif
 
+#include "nke_hash.h"
 #include "nkr_priv.h"
 
 int
@@ -612,6 +613,53 @@ pcap_rec(struct nkr__rec *r, int64_t time_ns, uint32_t caplen, uint32_t len, con
 	r->r_data = data;
 }
 
+/* Below this many bytes, hashing a range costs about what comparing it does. */
+#define HINT_MIN 128
+
+static void
+hint_add(struct nkr__rpre *pre, const uint8_t *f, const uint8_t *p, uint32_t len)
+{
+	struct nks_hhint *h;
+
+	if (len < HINT_MIN)
+		return;
+	h = &pre->pr_hint[pre->pr_nhint++];
+	h->hh_off = (uint32_t)(p - f);
+	h->hh_len = len;
+	h->hh_hash = nkh64(p, len);
+}
+
+/*
+ * The hashes verdicts usually show for the decoded frame d (struct
+ * nks_hhint): its IP packet's, and its TCP or UDP payload's, where the
+ * capture holds them whole.  The reader thread works them out while the
+ * simulation runs earlier records; the kernel uses one only for bytes it
+ * finds equal to the range, so a kext's change costs a hash, never a wrong
+ * one.
+ */
+static void
+hints(const struct nkr_source *src, const struct nkr__dec *d, struct nkr__rpre *pre)
+{
+	struct nkr__pkt p;
+	uint32_t thl;
+
+	pre->pr_nhint = 0;
+	nkr__parse(src->sr_sifs[d->d_srcif]->s_pub.si_spec.is_type, d->d_family, d->d_data,
+	           d->d_caplen, &p);
+	if (p.p_family == 0 || p.p_iplen > p.p_ipcap)
+		return;
+	hint_add(pre, d->d_data, p.p_ip, p.p_iplen);
+	if (p.p_frag || p.p_l4 == NULL || p.p_l4len > p.p_l4cap)
+		return;
+	if (p.p_proto == 6 && p.p_l4len >= 20) {
+		thl = (uint32_t)(p.p_l4[12] >> 4) * 4;
+		if (thl >= 20 && thl <= p.p_l4len)
+			hint_add(pre, d->d_data, p.p_l4 + thl, p.p_l4len - thl);
+	} else if (p.p_proto == 17 && p.p_l4len >= 8) {
+		hint_add(pre, d->d_data, p.p_l4 + 8, p.p_l4len - 8);
+	}
+}
+
 /*
  * On the reader thread, once the window is analysed: decode the record at
  * p and decide its direction, as nkr_source_next would (the same record as
@@ -640,6 +688,9 @@ precompute(struct nkr_source *src, const uint8_t *p, uint32_t caplen, uint32_t l
 	pre->pr_flags = d.d_flags;
 	pre->pr_caplen = d.d_caplen;
 	pre->pr_wirelen = d.d_wirelen;
+	pre->pr_nhint = 0;
+	if (src->sr_opts.so_hash_hints)
+		hints(src, &d, pre);
 	pre->pr_state = 1;
 }
 
@@ -1117,6 +1168,10 @@ nkr_source_next(struct nkr_source *src, struct nkr_frame *out, struct nkr_err *e
 		}
 		src->sr_rule_count[rule]++;
 		emit(src, &r, &d, dir, out);
+		if (r.r_pre != NULL && r.r_pre->pr_nhint != 0) {
+			out->f_fr.fr_hints = r.r_pre->pr_hint;
+			out->f_fr.fr_nhints = r.r_pre->pr_nhint;
+		}
 		return 1;
 	}
 }

@@ -77,6 +77,10 @@ struct nkr_source_opts {
 	/* Tests: the reader thread's ring holds this many records (rounded up
 	   to a power of two; 0: the default, 8192). */
 	unsigned so_read_ring_records;
+	/* The reader thread also hashes each frame's IP packet and TCP or UDP
+	   payload (NKH64), for frames' fr_hints: set when verdicts are hashed
+	   (the verdict log). */
+	int so_hash_hints;
 };
 
 enum { NKR_READ_THREAD_AUTO = 0, NKR_READ_THREAD_OFF = 1, NKR_READ_THREAD_ON = 2 };

@@ -38,9 +38,12 @@ nkr__ring_init(struct nkr__ring *rg, size_t bytes, unsigned slots, unsigned batc
 	rg->rg_cbatch = batch != 0 ? batch : 1;
 	if (rg->rg_cbatch > rg->rg_nslots / 2)
 		rg->rg_cbatch = rg->rg_nslots / 2 != 0 ? rg->rg_nslots / 2 : 1;
-	rg->rg_slots = calloc(rg->rg_nslots, sizeof(*rg->rg_slots));
+	/* Slots start on a cache line (struct nkr__rslot's alignment). */
+	rg->rg_slots = aligned_alloc(alignof(struct nkr__rslot),
+	                             rg->rg_nslots * sizeof(*rg->rg_slots));
 	if (rg->rg_slots == NULL)
 		goto fail;
+	memset(rg->rg_slots, 0, rg->rg_nslots * sizeof(*rg->rg_slots));
 	if (pthread_mutex_init(&rg->rg_mu, NULL) != 0)
 		goto fail;
 	if (pthread_cond_init(&rg->rg_pcv, NULL) != 0) {

@@ -31,6 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <nke_seam.h>
+
 #define NKR_RING_DEF_BYTES (1u << 20) /* bytes of record data */
 #define NKR_RING_DEF_SLOTS 8192u	  /* records */
 #define NKR_RING_MSGLEN 512
@@ -41,6 +43,7 @@
  * decides its direction (source.c), pr_state 0 when it did not.  Written
  * between nkr__ring_reserve (which clears pr_state) and nkr__ring_commit.
  */
+#define NKR_RPRE_HINTS 2
 struct nkr__rpre {
 	uint8_t pr_state;	/* 1: the fields below are set */
 	uint8_t pr_rule;	/* enum nkr__rule */
@@ -51,11 +54,17 @@ struct nkr__rpre {
 	uint32_t pr_flags;
 	uint32_t pr_caplen;
 	uint32_t pr_wirelen;
+	/* The slot's second cache line: read only with the verdict log. */
+	uint32_t pr_nhint;	/* hashes of the frame's ranges, for the kernel */
+	struct nks_hhint pr_hint[NKR_RPRE_HINTS];
 };
 
-/* One entry: a record, or the end (64 bytes on LP64). */
+/*
+ * One entry: a record, or the end (128 bytes on LP64, on a cache line's
+ * start: what every record needs is in the first line).
+ */
 struct nkr__rslot {
-	int64_t s_time_ns;
+	alignas(64) int64_t s_time_ns;
 	uint32_t s_caplen, s_len;
 	uint8_t *s_data;	/* in the byte ring, or its own allocation */
 	uint64_t s_end;		/* byte position released with it */

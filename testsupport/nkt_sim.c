@@ -23,6 +23,8 @@ static u_int64_t next_index = 1;
 static u_int32_t split;
 static int proc_pid = -1, proc_uid = -1;
 static char proc_comm[32];
+static const struct nks_hhint *hints;
+static unsigned nhints;
 
 /* --- Recording ------------------------------------------------------------------ */
 
@@ -244,6 +246,7 @@ nkt_host_up_ex(const char *ifname, u_int32_t offload, u_int32_t mtu)
 	nkt_record(1, 1);
 	next_index = 1;
 	nkt_set_proc(-1, NULL, -1);
+	nkt_set_hints(NULL, 0);
 	nkt_ifindex = nkt_ifnet_attach(ifname, offload, mtu);
 	return nkt_ifindex;
 }
@@ -273,8 +276,17 @@ feed(u_int32_t ifindex, u_int32_t dir, u_int32_t flags, u_int32_t family, const 
 	fr.fr_pid = proc_pid;
 	fr.fr_comm = proc_pid >= 0 && proc_comm[0] != '\0' ? proc_comm : NULL;
 	fr.fr_uid = proc_uid;
+	fr.fr_hints = hints;
+	fr.fr_nhints = nhints;
 	NKS_frame(&fr);
 	return fr.fr_index;
+}
+
+void
+nkt_set_hints(const struct nks_hhint *h, unsigned n)
+{
+	hints = h;
+	nhints = n;
 }
 
 void

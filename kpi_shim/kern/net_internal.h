@@ -640,7 +640,10 @@ u_int64_t nke__hash(struct __mbuf *m, u_int32_t off, u_int32_t len);
  */
 #define NKE_HASH_NOTE_MAX 65536u
 void nke__hash_note(struct __mbuf *m, u_int32_t off, u_int32_t len, u_int64_t h);
-/* nke__hash(), or the noted hash when the bytes are the noted ones (compared). */
+/*
+ * nke__hash(), or a hash known for the very bytes (compared): the noted one,
+ * or one of the current frame's hints (struct nks_hhint).
+ */
 u_int64_t nke__hash_memo(struct __mbuf *m, u_int32_t off, u_int32_t len);
 /* Does [0, len) of the chain equal p? */
 int nke__chain_equal(struct __mbuf *m, const u_int8_t *p, u_int32_t len);

@@ -111,8 +111,24 @@ nke__hash_note(struct __mbuf *m, u_int32_t off, u_int32_t len, u_int64_t h)
 u_int64_t
 nke__hash_memo(struct __mbuf *m, u_int32_t off, u_int32_t len)
 {
-	if (len != 0 && len == memo_len && nke__range_equal(m, off, memo_buf, len))
+	const struct nks_frame *fr = nke__cur_frame;
+	const struct nks_hhint *h;
+	u_int32_t i;
+
+	if (len == 0)
+		return nke__hash(m, off, len);
+	if (len == memo_len && nke__range_equal(m, off, memo_buf, len))
 		return memo_hash;
+	/* The host's hashes of the captured frame (struct nks_hhint): the same
+	   reasoning, against the frame's bytes. */
+	if (fr != NULL)
+		for (i = 0; i < fr->fr_nhints; i++) {
+			h = &fr->fr_hints[i];
+			if (h->hh_len == len && h->hh_off <= fr->fr_caplen &&
+			    len <= fr->fr_caplen - h->hh_off &&
+			    nke__range_equal(m, off, fr->fr_data + h->hh_off, len))
+				return h->hh_hash;
+		}
 	return nke__hash(m, off, len);
 }
 

@@ -428,13 +428,14 @@ app_data_work(struct __socket *so, int out, struct __mbuf *m, u_int32_t off, u_i
 
 		/*
 		 * The chunk's hash: known, or the stream's when the stream is this
-		 * chunk alone (NKH64 is streamable), or computed.  A write's bytes
+		 * chunk alone (NKH64 is streamable), or one known for the same bytes
+		 * (a captured segment's payload), or computed.  A write's bytes
 		 * are noted: sf_data_out's verdict compares rather than hashes.
 		 */
 		h = n == 0                       ? 0
 		    : known != NULL              ? *known
 		    : so->so_app_bytes[out] == n ? sh
-		                                 : nke__hash(m, off, n);
+		                                 : nke__hash_memo(m, off, n);
 		if (out && n > 0)
 			nke__hash_note(m, off, n, h);
 		memcpy(d, out ? "send so=" : "recv so=", 8);

@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define NKS_SEAM_VERSION 8
+#define NKS_SEAM_VERSION 9
 
 typedef __INT8_TYPE__ nks_i8;
 typedef __UINT8_TYPE__ nks_u8;
@@ -283,6 +283,17 @@ const char *NKS_kext_version(nks_u32 kext_id);
 
 #define NKS_FRAME_TRUNCATED 0x1	/* caplen < wirelen: the capture cut it short */
 
+/*
+ * (v9) The NKH64 (nke_hash.h) of a range of a frame's bytes, worked out by
+ * the host ahead of the frame (nke-replay: on the thread that reads the
+ * capture, while earlier frames run).
+ */
+struct nks_hhint {
+	nks_u32 hh_off;		/* the range: fr_data[hh_off, hh_off + hh_len) */
+	nks_u32 hh_len;
+	nks_u64 hh_hash;	/* nkh64() of those bytes */
+};
+
 /* One captured frame, decoded to a simulated interface. */
 struct nks_frame {
 	nks_u64 fr_index;	/* 1-based record index in the capture */
@@ -297,6 +308,16 @@ struct nks_frame {
 	nks_i32 fr_pid;		/* process the packet belongs to; -1 unknown */
 	const char *fr_comm;	/* that process's name, or NULL */
 	nks_i32 fr_uid;		/* (v3) its user id; -1 unknown */
+	/*
+	 * (v9) Optional (NULL, 0: none): hashes of ranges of fr_data.  When a
+	 * verdict needs the hash of bytes the kernel finds equal to a hint's
+	 * range (it compares them: a kext may have changed the packet), it
+	 * reports the hint's hash instead of hashing the bytes again.  Each
+	 * hh_hash must be the true NKH64 of its range; a range outside fr_data
+	 * is ignored.  Valid during the call.
+	 */
+	const struct nks_hhint *fr_hints;
+	nks_u32 fr_nhints;
 };
 
 /*

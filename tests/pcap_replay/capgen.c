@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "capgen.h"
+#include "nke_hash.h"
 
 static void
 grow(struct cg_buf *b, size_t n)
@@ -434,6 +435,25 @@ cg_tmpfile(const struct cg_buf *b, const char *suffix)
 	return path;
 }
 
+/* Count f's hints, and those that are not their range's NKH64; keep copies. */
+static void
+hints_check(struct cg_run *run, const struct nks_frame *f, struct nks_hhint *copy)
+{
+	const struct nks_hhint *h;
+	unsigned i;
+
+	if (f->fr_nhints > 4)
+		abort();
+	for (i = 0; i < f->fr_nhints; i++) {
+		h = &f->fr_hints[i];
+		copy[i] = *h;
+		run->nhints++;
+		if (h->hh_off > f->fr_caplen || h->hh_len > f->fr_caplen - h->hh_off ||
+		    nkh64(f->fr_data + h->hh_off, h->hh_len) != h->hh_hash)
+			run->bad_hints++;
+	}
+}
+
 int
 cg_read(const char *path, const struct nkr_source_opts *o, struct cg_run *run)
 {
@@ -467,11 +487,14 @@ cg_read(const char *path, const struct nkr_source_opts *o, struct cg_run *run)
 			         f.f_fr.fr_comm);
 			run->fr[run->n].f.f_fr.fr_comm = run->fr[run->n].comm;
 		}
+		hints_check(run, &f.f_fr, run->fr[run->n].hints);
 		run->n++;
 	}
 	/* The array moved as it grew: point the frames at their copies now. */
 	for (i = 0; i < run->n; i++) {
 		run->fr[i].f.f_fr.fr_data = run->fr[i].data;
+		if (run->fr[i].f.f_fr.fr_hints != NULL)
+			run->fr[i].f.f_fr.fr_hints = run->fr[i].hints;
 		if (run->fr[i].f.f_fr.fr_comm != NULL)
 			run->fr[i].f.f_fr.fr_comm = run->fr[i].comm;
 	}

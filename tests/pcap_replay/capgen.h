@@ -79,6 +79,7 @@ struct cg_frame {
 	struct nkr_frame f;
 	uint8_t data[2048];
 	char comm[20];
+	struct nks_hhint hints[4];	/* copies of f's fr_hints (f points here) */
 };
 struct cg_run {
 	struct cg_frame *fr;
@@ -91,6 +92,8 @@ struct cg_run {
 	uint64_t records, skipped;
 	char skipreason[160];
 	int opened;
+	unsigned nhints;	/* hints of all frames (fr_hints) */
+	unsigned bad_hints;	/* of them outside the frame, or not its bytes' NKH64 */
 };
 /* Returns run->opened. */
 int cg_read(const char *path, const struct nkr_source_opts *o, struct cg_run *run);

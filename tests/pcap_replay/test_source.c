@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "capgen.h"
+#include "nke_hash.h"
 #include "nkr_priv.h" /* sr_npre */
 #include "source.h"
 
@@ -1445,12 +1446,15 @@ test_read_thread_same_frames(void **state)
 	struct cg_run a, b;
 	struct dirent *de;
 	char path[512];
-	unsigned nfiles = 0, la, ring;
+	unsigned nfiles = 0, la, ring, nhints = 0;
 	DIR *d;
 
 	(void)state;
 	on.so_read_thread = NKR_READ_THREAD_ON;
 	off.so_read_thread = NKR_READ_THREAD_OFF;
+	/* And with hashes worked out ahead: each one right, none without the
+	   thread. */
+	on.so_hash_hints = off.so_hash_hints = 1;
 	d = opendir(NKR_FIXTURES "/captures");
 	assert_non_null(d);
 	while ((de = readdir(d)) != NULL) {
@@ -1464,6 +1468,9 @@ test_read_thread_same_frames(void **state)
 			cg_read(path, &on, &a);
 			cg_read(path, &off, &b);
 			assert_same_run(de->d_name, &a, &b);
+			assert_int_equal(a.bad_hints, 0);
+			assert_int_equal(b.nhints, 0);
+			nhints += a.nhints;
 			cg_run_free(&a);
 			cg_run_free(&b);
 		}
@@ -1471,6 +1478,89 @@ test_read_thread_same_frames(void **state)
 	}
 	closedir(d);
 	assert_true(nfiles >= 20);
+	assert_true(nhints > 200); /* 312: the fixtures' large packets */
+}
+
+/*
+ * The reader thread's hashes (so_hash_hints, struct nks_hhint): each frame's
+ * IP packet and its TCP or UDP payload, 128 bytes or more, where the record
+ * holds them whole.  The first 3 records are the window (no hints); then,
+ * per kind of frame, the hints expected.
+ */
+static void
+test_read_thread_hash_hints(void **state)
+{
+	static uint8_t pay[1400];
+	static const struct {
+		int v6, proto;
+		size_t plen;
+		int frag, cut; /* an IPv4 fragment; captured 20 bytes short */
+		unsigned nhints;
+	} k[] = {
+	    {0, 6, 1000, 0, 0, 2}, {1, 17, 500, 0, 0, 2}, {0, 17, 120, 0, 0, 1},
+	    {1, 6, 20, 0, 0, 0},   {0, 6, 1000, 1, 0, 1}, {0, 6, 1000, 0, 1, 0},
+	};
+	const size_t nk = sizeof(k) / sizeof(k[0]);
+	struct nkr_source_opts on = defopts();
+	uint8_t ip[1600], fr[1700];
+	const struct nks_frame *f;
+	struct cg_buf b;
+	struct cg_run r;
+	size_t n, i, j, hl;
+
+	(void)state;
+	for (i = 0; i < sizeof(pay); i++)
+		pay[i] = (uint8_t)(i * 13 + 1);
+	cg_init(&b, 0);
+	cg_pcap_hdr(&b, 0xa1b2c3d4, 1, 65535);
+	for (i = 0; i < 3 + 4 * nk; i++) {
+		j = i < 3 ? 0 : (i - 3) % nk;
+		n = cg_pkt(ip, k[j].v6, k[j].v6 ? "2001:db8::a" : "10.0.0.1",
+		           k[j].v6 ? "2001:db8::b" : "10.0.0.2", (uint8_t)k[j].proto, 40000, 80, 0x10,
+		           pay, k[j].plen);
+		if (k[j].frag)
+			ip[6] = 0x20; /* more fragments (the checksum does not matter) */
+		n = cg_eth(fr, "00:00:00:00:00:02", "00:00:00:00:00:01", k[j].v6 ? 0x86dd : 0x0800,
+		           ip, n);
+		cg_pcap_rec(&b, 100, (uint32_t)i, fr, (uint32_t)(n - (k[j].cut ? 20 : 0)),
+		            (uint32_t)n);
+	}
+	on.so_read_thread = NKR_READ_THREAD_ON;
+	on.so_lookahead_records = 3;
+	on.so_read_ring_records = 4;
+	on.so_hash_hints = 1;
+	assert_true(cg_read_buf(&b, &on, &r));
+	assert_int_equal(r.n, 3 + 4 * nk);
+	assert_int_equal(r.bad_hints, 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(r.fr[i].f.f_fr.fr_nhints, 0);
+	/* The ring holds 4 records: those read before the analysis are
+	   decoded here, without hints. */
+	for (i = 3 + 4 + 1; i < r.n; i++) {
+		j = (i - 3) % nk;
+		f = &r.fr[i].f.f_fr;
+		if (f->fr_nhints != k[j].nhints)
+			fail_msg("record %zu (kind %zu): %u hints, %u expected", i + 1, j,
+			         f->fr_nhints, k[j].nhints);
+		if (k[j].nhints == 0)
+			continue;
+		hl = k[j].v6 ? 40 : 20;
+		assert_int_equal(f->fr_hints[0].hh_off, 14);
+		assert_int_equal(f->fr_hints[0].hh_len, f->fr_caplen - 14);
+		if (k[j].nhints > 1) {
+			assert_int_equal(f->fr_hints[1].hh_off,
+			                 14 + hl + (k[j].proto == 6 ? 20 : 8));
+			assert_int_equal(f->fr_hints[1].hh_len, k[j].plen);
+			assert_true(f->fr_hints[1].hh_hash == nkh64(pay, k[j].plen));
+		}
+	}
+	cg_run_free(&r);
+	/* Not asked for: none. */
+	on.so_hash_hints = 0;
+	assert_true(cg_read_buf(&b, &on, &r));
+	assert_int_equal(r.nhints, 0);
+	cg_run_free(&r);
+	cg_free(&b);
 }
 
 /* Generated: many records of every size up to 64 KiB (the ring wraps many
@@ -1628,6 +1718,7 @@ main(void)
 	    cmocka_unit_test(test_read_thread_same_frames),
 	    cmocka_unit_test(test_read_thread_generated),
 	    cmocka_unit_test(test_read_thread_decodes_after_analysis),
+	    cmocka_unit_test(test_read_thread_hash_hints),
 	    cmocka_unit_test(test_read_thread_option),
 	    cmocka_unit_test(test_fixture_ethernet),
 	    cmocka_unit_test(test_fixture_truncated_records),

@@ -230,6 +230,12 @@ u_int64_t nkt_send_on(u_int32_t ifindex, const struct nkt_pkt *p);
  * socket's owner answer with it.  pid -1 (the default): unknown.
  */
 void nkt_set_proc(int pid, const char *comm, int uid);
+/*
+ * The hashes frames sent from now on carry (struct nks_hhint: ranges of
+ * each frame, what nke-replay's reading thread works out ahead); the array
+ * must stay valid while they are used.  NULL, 0 (the default): none.
+ */
+void nkt_set_hints(const struct nks_hhint *hints, unsigned n);
 /* Build (ends the case on a bad description) and send. */
 u_int64_t nkt_sendf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*

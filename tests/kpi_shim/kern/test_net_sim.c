@@ -211,6 +211,75 @@ test_verdict_modified_and_brief(void)
 	KT_ASSERT_EQ(ipf_remove(r2), 0);
 }
 
+/*
+ * Hashes the host worked out ahead (struct nks_hhint): a verdict reports a
+ * hint's hash for bytes equal to its range, and hashes bytes a filter
+ * changed.  The hint here carries a marker, not the true NKH64, to show
+ * which verdicts took it.
+ */
+static void
+test_verdict_hash_hints(void)
+{
+	static const u_int64_t marker = 0x0123456789abcdefULL;
+	u_int32_t idx = pt_attach_en("en0", 0, 0);
+	u_int8_t pay[600];
+	struct nks_hhint hint[2];
+	struct ipf_filter f;
+	ipfilter_t r1, r2;
+	struct pt_pkt p;
+	u_int64_t truth, changed;
+	u_int32_t h, i;
+	int which;
+
+	memset(&f, 0, sizeof(f));
+	f.ipf_input = mod_in;
+	f.name = "m1";
+	KT_ASSERT_EQ(ipf_addv4(&f, &r1), 0);
+	f.name = "m2";
+	KT_ASSERT_EQ(ipf_addv4(&f, &r2), 0);
+	pt_record(1, 1);
+	for (i = 0; i < sizeof(pay); i++)
+		pay[i] = (u_int8_t)(i * 7 + 3);
+	pt_eth(&p, 1, 0x0800, 0, NULL);
+	h = pt_ip4(&p, pt_ip_peer, pt_ip_host, 17, 1, 0, 0, pay, sizeof(pay));
+	truth = hash_of(p.b + h, p.len - h);
+	p.b[p.len - 1] ^= 0xff;
+	changed = hash_of(p.b + h, p.len - h);
+	p.b[p.len - 1] ^= 0xff;
+	/* A range that is not the verdicts' first: the second one is. */
+	hint[0] = (struct nks_hhint){h + 8, p.len - h - 8, 1};
+	hint[1] = (struct nks_hhint){h, p.len - h, marker};
+	nkt_set_hints(hint, 2);
+	for (which = 0; which <= 2; which++) {
+		pt_record_reset();
+		mod_which = which;
+		mod_calls = 0;
+		pt_feed(idx, NKS_DIR_IN, &p);
+		KT_ASSERT_EQ(pt_nverdicts, 2);
+		KT_ASSERT_EQ(pt_verdicts[0].v.vd_hash, which == 1 ? changed : marker);
+		KT_ASSERT_EQ(pt_verdicts[1].v.vd_hash, which == 0 ? marker : changed);
+		KT_ASSERT_EQ((pt_verdicts[1].v.vd_flags & NKS_VD_MODIFIED) != 0, which == 2);
+	}
+	/* A range past the frame's bytes is not read (ASan), nor used. */
+	mod_which = 0;
+	hint[1].hh_off = p.len - 1;
+	pt_record_reset();
+	pt_feed(idx, NKS_DIR_IN, &p);
+	KT_ASSERT_EQ(pt_verdicts[0].v.vd_hash, truth);
+	hint[1].hh_off = h;
+	pt_record_reset();
+	pt_feed_trunc(idx, NKS_DIR_IN, &p, p.len - 1); /* its end was not captured */
+	KT_ASSERT_EQ(pt_nverdicts, 2);
+	KT_ASSERT(pt_verdicts[0].v.vd_hash != marker);
+	/* None after nkt_set_hints(NULL, 0). */
+	nkt_set_hints(NULL, 0);
+	pt_record_reset();
+	pt_feed(idx, NKS_DIR_IN, &p);
+	KT_ASSERT_EQ(pt_verdicts[0].v.vd_hash, truth);
+	KT_ASSERT_EQ(ipf_remove(r1), 0);
+	KT_ASSERT_EQ(ipf_remove(r2), 0);
+}
+
 static void
 test_netstats_and_frame_checks(void)
 {
@@ -583,6 +652,7 @@ test_small_frames_in_plain_mbufs(void)
 }
 
 NKT_CASES(NKT_CASE(test_verdict_fields_and_kext), NKT_CASE(test_verdict_modified_and_brief),
+          NKT_CASE(test_verdict_hash_hints),
           NKT_CASE(test_netstats_and_frame_checks), NKT_CASE(test_kev),
           NKT_CASE(test_proto_input_inject), NKT_CASE(test_captured_v6_output_state),
           NKT_CASE(test_output_runs_as_the_sending_process),
