@@ -120,6 +120,14 @@ struct nkr__rec {
 	/* Decoded and directed by the reader thread (a classic pcap's record
 	   from the ring, its frame in r_data), or NULL. */
 	const struct nkr__rpre *r_pre;
+	/* With r_pre, when asked for (so_hash_hints): the frame's hashes. */
+	const struct nkr__rhint *r_hint;
+};
+
+/* Hashes of a frame's ranges the reader thread worked out (source.c). */
+struct nkr__rhint {
+	uint32_t rh_n;
+	struct nks_hhint rh_h[2];
 };
 
 /* A decoded frame (see nkr__decode). */

@@ -617,13 +617,13 @@ pcap_rec(struct nkr__rec *r, int64_t time_ns, uint32_t caplen, uint32_t len, con
 #define HINT_MIN 128
 
 static void
-hint_add(struct nkr__rpre *pre, const uint8_t *f, const uint8_t *p, uint32_t len)
+hint_add(struct nkr__rhint *rh, const uint8_t *f, const uint8_t *p, uint32_t len)
 {
 	struct nks_hhint *h;
 
 	if (len < HINT_MIN)
 		return;
-	h = &pre->pr_hint[pre->pr_nhint++];
+	h = &rh->rh_h[rh->rh_n++];
 	h->hh_off = (uint32_t)(p - f);
 	h->hh_len = len;
 	h->hh_hash = nkh64(p, len);
@@ -638,25 +638,25 @@ hint_add(struct nkr__rpre *pre, const uint8_t *f, const uint8_t *p, uint32_t len
  * one.
  */
 static void
-hints(const struct nkr_source *src, const struct nkr__dec *d, struct nkr__rpre *pre)
+hints(const struct nkr_source *src, const struct nkr__dec *d, struct nkr__rhint *rh)
 {
 	struct nkr__pkt p;
 	uint32_t thl;
 
-	pre->pr_nhint = 0;
+	rh->rh_n = 0;
 	nkr__parse(src->sr_sifs[d->d_srcif]->s_pub.si_spec.is_type, d->d_family, d->d_data,
 	           d->d_caplen, &p);
 	if (p.p_family == 0 || p.p_iplen > p.p_ipcap)
 		return;
-	hint_add(pre, d->d_data, p.p_ip, p.p_iplen);
+	hint_add(rh, d->d_data, p.p_ip, p.p_iplen);
 	if (p.p_frag || p.p_l4 == NULL || p.p_l4len > p.p_l4cap)
 		return;
 	if (p.p_proto == 6 && p.p_l4len >= 20) {
 		thl = (uint32_t)(p.p_l4[12] >> 4) * 4;
 		if (thl >= 20 && thl <= p.p_l4len)
-			hint_add(pre, d->d_data, p.p_l4 + thl, p.p_l4len - thl);
+			hint_add(rh, d->d_data, p.p_l4 + thl, p.p_l4len - thl);
 	} else if (p.p_proto == 17 && p.p_l4len >= 8) {
-		hint_add(pre, d->d_data, p.p_l4 + 8, p.p_l4len - 8);
+		hint_add(rh, d->d_data, p.p_l4 + 8, p.p_l4len - 8);
 	}
 }
 
@@ -669,7 +669,7 @@ hints(const struct nkr_source *src, const struct nkr__dec *d, struct nkr__rpre *
  */
 static void
 precompute(struct nkr_source *src, const uint8_t *p, uint32_t caplen, uint32_t len,
-           struct nkr__rpre *pre)
+           struct nkr__rpre *pre, struct nkr__rhint *rh)
 {
 	struct nkr__rec r;
 	struct nkr__dec d;
@@ -688,9 +688,8 @@ precompute(struct nkr_source *src, const uint8_t *p, uint32_t caplen, uint32_t l
 	pre->pr_flags = d.d_flags;
 	pre->pr_caplen = d.d_caplen;
 	pre->pr_wirelen = d.d_wirelen;
-	pre->pr_nhint = 0;
-	if (src->sr_opts.so_hash_hints)
-		hints(src, &d, pre);
+	if (rh != NULL)
+		hints(src, &d, rh);
 	pre->pr_state = 1;
 }
 
@@ -728,7 +727,7 @@ pcap_reader(struct nkr__ring *rg, void *arg)
 		if (pre == 0 && atomic_load_explicit(&src->sr_analysed, memory_order_acquire))
 			pre = nkr__decode_pure(&src->sr_capifs[0]) ? 1 : -1;
 		if (pre > 0)
-			precompute(src, p, h->caplen, h->len, nkr__ring_pre(rg));
+			precompute(src, p, h->caplen, h->len, nkr__ring_pre(rg), nkr__ring_aux(rg));
 		/* tv_usec holds nanoseconds (opened with nanosecond precision). */
 		nkr__ring_commit(rg,
 		                 (int64_t)((uint64_t)(int64_t)h->ts.tv_sec * 1000000000u +
@@ -767,7 +766,8 @@ reader_start(struct nkr_source *src, int regular)
 		return;
 	/* A live stream's record goes to the caller at once; a file's in
 	   batches (one wake-up per many records when the reader is slower). */
-	if (nkr__ring_init(rg, 0, src->sr_opts.so_read_ring_records, regular ? 32 : 1) != 0) {
+	if (nkr__ring_init(rg, 0, src->sr_opts.so_read_ring_records, regular ? 32 : 1,
+	                   src->sr_opts.so_hash_hints ? sizeof(struct nkr__rhint) : 0) != 0) {
 		free(rg);
 		return;
 	}
@@ -847,8 +847,11 @@ read_ring(struct nkr_source *src, struct nkr__rec *r)
 		/* The data and what the thread decoded: valid until the next pop. */
 		pcap_rec(r, rr.rr_time_ns, rr.rr_caplen, rr.rr_len, rr.rr_data);
 		r->r_index = ++src->sr_nrec;
-		if (rr.rr_pre->pr_state != 0)
+		if (rr.rr_pre->pr_state != 0) {
 			r->r_pre = rr.rr_pre;
+			if (src->sr_opts.so_hash_hints)
+				r->r_hint = nkr__ring_popped_aux(rg);
+		}
 		return 1;
 	}
 	rc = rg->rg_end_rc;
@@ -1168,9 +1171,9 @@ nkr_source_next(struct nkr_source *src, struct nkr_frame *out, struct nkr_err *e
 		}
 		src->sr_rule_count[rule]++;
 		emit(src, &r, &d, dir, out);
-		if (r.r_pre != NULL && r.r_pre->pr_nhint != 0) {
-			out->f_fr.fr_hints = r.r_pre->pr_hint;
-			out->f_fr.fr_nhints = r.r_pre->pr_nhint;
+		if (r.r_hint != NULL && r.r_hint->rh_n != 0) {
+			out->f_fr.fr_hints = r.r_hint->rh_h;
+			out->f_fr.fr_nhints = r.r_hint->rh_n;
 		}
 		return 1;
 	}

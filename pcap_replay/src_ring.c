@@ -28,7 +28,7 @@ pow2(uint64_t n)
 }
 
 int
-nkr__ring_init(struct nkr__ring *rg, size_t bytes, unsigned slots, unsigned batch)
+nkr__ring_init(struct nkr__ring *rg, size_t bytes, unsigned slots, unsigned batch, size_t aux)
 {
 	memset(rg, 0, sizeof(*rg));
 	rg->rg_size = pow2(bytes != 0 ? bytes : NKR_RING_DEF_BYTES);
@@ -38,12 +38,15 @@ nkr__ring_init(struct nkr__ring *rg, size_t bytes, unsigned slots, unsigned batc
 	rg->rg_cbatch = batch != 0 ? batch : 1;
 	if (rg->rg_cbatch > rg->rg_nslots / 2)
 		rg->rg_cbatch = rg->rg_nslots / 2 != 0 ? rg->rg_nslots / 2 : 1;
-	/* Slots start on a cache line (struct nkr__rslot's alignment). */
-	rg->rg_slots = aligned_alloc(alignof(struct nkr__rslot),
-	                             rg->rg_nslots * sizeof(*rg->rg_slots));
+	rg->rg_slots = calloc(rg->rg_nslots, sizeof(*rg->rg_slots));
 	if (rg->rg_slots == NULL)
 		goto fail;
-	memset(rg->rg_slots, 0, rg->rg_nslots * sizeof(*rg->rg_slots));
+	if (aux != 0) {
+		rg->rg_auxsz = (aux + 7) & ~(size_t)7;
+		rg->rg_aux = calloc(rg->rg_nslots, rg->rg_auxsz);
+		if (rg->rg_aux == NULL)
+			goto fail;
+	}
 	if (pthread_mutex_init(&rg->rg_mu, NULL) != 0)
 		goto fail;
 	if (pthread_cond_init(&rg->rg_pcv, NULL) != 0) {
@@ -66,6 +69,7 @@ nkr__ring_init(struct nkr__ring *rg, size_t bytes, unsigned slots, unsigned batc
 	return 0;
 fail:
 	free(rg->rg_slots);
+	free(rg->rg_aux);
 	memset(rg, 0, sizeof(*rg));
 	return -1;
 }
@@ -282,6 +286,7 @@ nkr__ring_destroy(struct nkr__ring *rg)
 	pthread_mutex_destroy(&rg->rg_mu);
 	free(rg->rg_buf);
 	free(rg->rg_slots);
+	free(rg->rg_aux);
 	memset(rg, 0, sizeof(*rg));
 }
 

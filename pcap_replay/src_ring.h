@@ -31,8 +31,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <nke_seam.h>
-
 #define NKR_RING_DEF_BYTES (1u << 20) /* bytes of record data */
 #define NKR_RING_DEF_SLOTS 8192u	  /* records */
 #define NKR_RING_MSGLEN 512
@@ -43,7 +41,6 @@
  * decides its direction (source.c), pr_state 0 when it did not.  Written
  * between nkr__ring_reserve (which clears pr_state) and nkr__ring_commit.
  */
-#define NKR_RPRE_HINTS 2
 struct nkr__rpre {
 	uint8_t pr_state;	/* 1: the fields below are set */
 	uint8_t pr_rule;	/* enum nkr__rule */
@@ -54,17 +51,11 @@ struct nkr__rpre {
 	uint32_t pr_flags;
 	uint32_t pr_caplen;
 	uint32_t pr_wirelen;
-	/* The slot's second cache line: read only with the verdict log. */
-	uint32_t pr_nhint;	/* hashes of the frame's ranges, for the kernel */
-	struct nks_hhint pr_hint[NKR_RPRE_HINTS];
 };
 
-/*
- * One entry: a record, or the end (128 bytes on LP64, on a cache line's
- * start: what every record needs is in the first line).
- */
+/* One entry: a record, or the end (64 bytes on LP64). */
 struct nkr__rslot {
-	alignas(64) int64_t s_time_ns;
+	int64_t s_time_ns;
 	uint32_t s_caplen, s_len;
 	uint8_t *s_data;	/* in the byte ring, or its own allocation */
 	uint64_t s_end;		/* byte position released with it */
@@ -97,6 +88,8 @@ struct nkr__ring {
 	uint64_t rg_cbatch;	/* a waiting consumer wakes for this many */
 	nkr__ring_fn rg_fn;
 	void *rg_arg;
+	uint8_t *rg_aux;	/* rg_auxsz bytes per slot, or NULL */
+	size_t rg_auxsz;
 
 	/* The producer's side. */
 	alignas(64) _Atomic uint64_t rg_head;	/* entries published */
@@ -134,8 +127,12 @@ struct nkr__ring {
 /* 0, or -1 (out of memory).  bytes and slots are rounded up to powers of two
  * (0: the defaults); a consumer that finds the ring empty waits for batch
  * records (1 for a live stream, where a record may take long to come; the
- * end entry and a producer that waits wake it anyway). */
-int nkr__ring_init(struct nkr__ring *rg, size_t bytes, unsigned slots, unsigned batch);
+ * end entry and a producer that waits wake it anyway).  aux: bytes beside
+ * each record for the producer's own use, which the consumer reads with it
+ * (nkr__ring_popped_aux; 0: none), for what only some runs need, so that
+ * the slots stay one cache line. */
+int nkr__ring_init(struct nkr__ring *rg, size_t bytes, unsigned slots, unsigned batch,
+    size_t aux);
 /* Start the producer: fn(rg, arg) on a thread of its own; it should end
  * with nkr__ring_end, and return when nkr__ring_reserve returns NULL.
  * 0, or an errno (no thread: the caller reads by itself). */
@@ -157,6 +154,14 @@ nkr__ring_pre(struct nkr__ring *rg)
 {
 	return &rg->rg_slots[rg->rg_phead & (rg->rg_nslots - 1)].s_pre;
 }
+/* The record reserved last's aux bytes (nkr__ring_init), or NULL: the
+ * producer's own, to fill before the commit if it wants them read. */
+static inline void *
+nkr__ring_aux(struct nkr__ring *rg)
+{
+	return rg->rg_aux != NULL ? rg->rg_aux + (rg->rg_phead & (rg->rg_nslots - 1)) * rg->rg_auxsz
+	                          : NULL;
+}
 /* Publish the record reserved last. */
 void nkr__ring_commit(struct nkr__ring *rg, int64_t time_ns, uint32_t caplen, uint32_t len);
 /* Publish the end: rc (the producer's own code: e.g. 0 end of file, < 0
@@ -170,6 +175,14 @@ nkr__ring_stopping(struct nkr__ring *rg)
 }
 
 /* ---- The consumer ---- */
+/* The aux bytes of the record popped last (valid as long as it is), or
+ * NULL without aux. */
+static inline const void *
+nkr__ring_popped_aux(const struct nkr__ring *rg)
+{
+	return rg->rg_aux != NULL ? rg->rg_aux + (rg->rg_ctail & (rg->rg_nslots - 1)) * rg->rg_auxsz
+	                          : NULL;
+}
 /* Release the record popped last, wait for the next entry.  1: a record in
  * *r; 0: the end entry (rg_end_rc, rg_end_errno, rg_end_msg tell which);
  * every later call returns 0 again. */

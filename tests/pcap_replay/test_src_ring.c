@@ -2,9 +2,9 @@
 /*
  * test_src_ring.c - the capture source's record ring and reader thread
  * (pcap_replay/src_ring.c): records in order with their bytes intact
- * across wrap-arounds, records bigger than the ring, many tiny records, the
- * end entry after every record, and a consumer that stops early (never
- * hangs, leaks nothing).  Run under ThreadSanitizer by the tsan preset.
+ * across wrap-arounds (their aux bytes too), records bigger than the ring,
+ * many tiny records, the end entry after every record, and a consumer that
+ * stops early (never hangs, leaks nothing).  Run under ThreadSanitizer by the tsan preset.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -26,6 +26,7 @@ struct prod {
 	const char *end_msg;
 	unsigned produced;
 	int stopped; /* saw the consumer stop */
+	size_t aux;  /* the ring's aux bytes per record (the producer writes 8) */
 };
 
 static uint8_t
@@ -74,6 +75,11 @@ producer(struct nkr__ring *rg, void *arg)
 			return;
 		}
 		fill(p, len, i);
+		if (nkr__ring_aux(rg) != NULL) {
+			uint32_t a[2] = {i, ~i};
+
+			memcpy(nkr__ring_aux(rg), a, sizeof(a));
+		}
 		nkr__ring_commit(rg, (int64_t)i * 1000 - 5, len, len + 3);
 		pr->produced++;
 	}
@@ -101,6 +107,15 @@ consume(struct nkr__ring *rg, unsigned n, uint32_t (*size)(unsigned))
 		    r.rr_time_ns != (int64_t)i * 1000 - 5 || !intact(r.rr_data, r.rr_caplen, i))
 			fail_msg("record %u: caplen %u, len %u, time %lld", i, r.rr_caplen,
 			         r.rr_len, (long long)r.rr_time_ns);
+		if ((nkr__ring_popped_aux(rg) != NULL) != (rg->rg_auxsz != 0))
+			fail_msg("record %u: aux %p", i, nkr__ring_popped_aux(rg));
+		if (nkr__ring_popped_aux(rg) != NULL) {
+			uint32_t a[2];
+
+			memcpy(a, nkr__ring_popped_aux(rg), sizeof(a));
+			if (a[0] != i || a[1] != ~i)
+				fail_msg("record %u: aux of record %u", i, a[0]);
+		}
 		prev = r;
 	}
 }
@@ -108,7 +123,7 @@ consume(struct nkr__ring *rg, unsigned n, uint32_t (*size)(unsigned))
 static void
 start(struct nkr__ring *rg, size_t bytes, unsigned slots, unsigned batch, struct prod *pr)
 {
-	assert_int_equal(nkr__ring_init(rg, bytes, slots, batch), 0);
+	assert_int_equal(nkr__ring_init(rg, bytes, slots, batch, pr->aux), 0);
 	assert_int_equal(nkr__ring_start(rg, producer, pr), 0);
 }
 
@@ -143,12 +158,13 @@ size_huge(unsigned i)
 	return 4096 + i;
 }
 
-/* Many wrap-arounds of the byte ring and of the slots. */
+/* Many wrap-arounds of the byte ring and of the slots; each record's aux
+ * bytes (12, rounded up to 16) come with it. */
 static void
 test_ring_wrap_around(void **state)
 {
 	static struct nkr__ring rg;
-	struct prod pr = {.n = 20000, .size = size_wrap};
+	struct prod pr = {.n = 20000, .size = size_wrap, .aux = 12};
 	struct nkr__ring_rec r;
 
 	(void)state;
@@ -235,13 +251,13 @@ test_ring_end_only(void **state)
 	struct nkr__ring_rec r;
 
 	(void)state;
-	assert_int_equal(nkr__ring_init(&rg, 0, 0, 32), 0);
+	assert_int_equal(nkr__ring_init(&rg, 0, 0, 32, 0), 0);
 	assert_int_equal(nkr__ring_start(&rg, endless_end, NULL), 0);
 	assert_int_equal(nkr__ring_pop(&rg, &r), 0);
 	assert_int_equal(rg.rg_end_rc, -2);
 	nkr__ring_destroy(&rg);
 
-	assert_int_equal(nkr__ring_init(&rg, 0, 0, 32), 0);
+	assert_int_equal(nkr__ring_init(&rg, 0, 0, 32, 0), 0);
 	assert_int_equal(nkr__ring_start(&rg, no_end, NULL), 0);
 	assert_int_equal(nkr__ring_pop(&rg, &r), 0);
 	assert_int_equal(rg.rg_end_rc, -1);
@@ -299,7 +315,7 @@ test_ring_not_started(void **state)
 	static struct nkr__ring rg;
 
 	(void)state;
-	assert_int_equal(nkr__ring_init(&rg, 100, 3, 1000), 0);
+	assert_int_equal(nkr__ring_init(&rg, 100, 3, 1000, 0), 0);
 	assert_int_equal(rg.rg_size, 128);
 	assert_int_equal(rg.rg_nslots, 4);
 	assert_int_equal(rg.rg_cbatch, 2);
