@@ -33,10 +33,13 @@
  * decides its direction, into the record's slot (struct nkr__rpre), for
  * the link types whose decoding touches nothing but the record
  * (nkr__decode_pure: not SLL, not PKTAP): what both read is settled by
- * then and never written again.  Everything with a side effect stays on the
- * caller's thread, in record order: record numbers, the rule counts, the
- * window, messages, and records that were not decoded there (read before
- * the analysis, or skipped: decoded again to note why).  The thread ends
+ * then and never written again.  With the verdict log (so_hash_hints) it
+ * also hashes each decoded frame's IP packet and TCP or UDP payload, beside
+ * the record (the ring's aux bytes), for the frame's fr_hints.  Everything
+ * with a side effect stays on the caller's thread, in record order: record
+ * numbers, the rule counts, the window, messages, and records that were not
+ * decoded there (read before the analysis, or skipped: decoded again to
+ * note why).  The thread ends
  * the ring with what ended the reading (end of file, libpcap's error, the
  * stdin stream's errno), turned into the same message at the same record.
  * Off for streams unless asked for (a pipe's read can wait for its writer,
