@@ -93,6 +93,7 @@ static void
 consume(struct nkr__ring *rg, unsigned n, uint32_t (*size)(unsigned))
 {
 	struct nkr__ring_rec r, prev = {0};
+	const void *aux;
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
@@ -107,12 +108,13 @@ consume(struct nkr__ring *rg, unsigned n, uint32_t (*size)(unsigned))
 		    r.rr_time_ns != (int64_t)i * 1000 - 5 || !intact(r.rr_data, r.rr_caplen, i))
 			fail_msg("record %u: caplen %u, len %u, time %lld", i, r.rr_caplen,
 			         r.rr_len, (long long)r.rr_time_ns);
-		if ((nkr__ring_popped_aux(rg) != NULL) != (rg->rg_auxsz != 0))
-			fail_msg("record %u: aux %p", i, nkr__ring_popped_aux(rg));
-		if (nkr__ring_popped_aux(rg) != NULL) {
+		aux = nkr__ring_popped_aux(rg);
+		if ((aux != NULL) != (rg->rg_auxsz != 0))
+			fail_msg("record %u: aux %p", i, aux);
+		if (aux != NULL) {
 			uint32_t a[2];
 
-			memcpy(a, nkr__ring_popped_aux(rg), sizeof(a));
+			memcpy(a, aux, sizeof(a));
 			if (a[0] != i || a[1] != ~i)
 				fail_msg("record %u: aux of record %u", i, a[0]);
 		}

@@ -153,22 +153,47 @@ mod_in(void *cookie, mbuf_t *data, int off, u_int8_t proto)
 	return 0;
 }
 
+/* mod_in as two IPv4 filters, "m1" and "m2". */
 static void
-test_verdict_modified_and_brief(void)
+mod_add(ipfilter_t r[2])
 {
-	u_int32_t idx = pt_attach_en("en0", 0, 0);
 	struct ipf_filter f;
-	ipfilter_t r1, r2;
-	struct pt_pkt p;
-	u_int32_t h;
-	int brief, which;
 
 	memset(&f, 0, sizeof(f));
 	f.ipf_input = mod_in;
 	f.name = "m1";
-	KT_ASSERT_EQ(ipf_addv4(&f, &r1), 0);
+	KT_ASSERT_EQ(ipf_addv4(&f, &r[0]), 0);
 	f.name = "m2";
-	KT_ASSERT_EQ(ipf_addv4(&f, &r2), 0);
+	KT_ASSERT_EQ(ipf_addv4(&f, &r[1]), 0);
+}
+
+static void
+mod_remove(ipfilter_t r[2])
+{
+	KT_ASSERT_EQ(ipf_remove(r[0]), 0);
+	KT_ASSERT_EQ(ipf_remove(r[1]), 0);
+}
+
+/* Feed p inbound, recording afresh, with filter `which` changing a byte. */
+static void
+mod_feed(u_int32_t idx, const struct pt_pkt *p, int which)
+{
+	pt_record_reset();
+	mod_which = which;
+	mod_calls = 0;
+	pt_feed(idx, NKS_DIR_IN, p);
+}
+
+static void
+test_verdict_modified_and_brief(void)
+{
+	u_int32_t idx = pt_attach_en("en0", 0, 0);
+	ipfilter_t r[2];
+	struct pt_pkt p;
+	u_int32_t h;
+	int brief, which;
+
+	mod_add(r);
 	pt_record(1, 1);
 	pt_eth(&p, 1, 0x0800, 0, NULL);
 	h = pt_ip4(&p, pt_ip_peer, pt_ip_host, 6, 1, 0, 0, "abcdef", 6);
@@ -178,10 +203,7 @@ test_verdict_modified_and_brief(void)
 			const struct pt_verdict *v;
 			u_int64_t want;
 
-			pt_record_reset();
-			mod_which = which;
-			mod_calls = 0;
-			pt_feed(idx, NKS_DIR_IN, &p);
+			mod_feed(idx, &p, which);
 			KT_ASSERT_EQ(mod_calls, 2);
 			KT_ASSERT_EQ(pt_nverdicts, 2);
 			/* The first filter has nothing to compare with. */
@@ -207,8 +229,7 @@ test_verdict_modified_and_brief(void)
 			             which == 0);
 		}
 	}
-	KT_ASSERT_EQ(ipf_remove(r1), 0);
-	KT_ASSERT_EQ(ipf_remove(r2), 0);
+	mod_remove(r);
 }
 
 /*
@@ -224,19 +245,13 @@ test_verdict_hash_hints(void)
 	u_int32_t idx = pt_attach_en("en0", 0, 0);
 	u_int8_t pay[600];
 	struct nks_hhint hint[2];
-	struct ipf_filter f;
-	ipfilter_t r1, r2;
+	ipfilter_t r[2];
 	struct pt_pkt p;
 	u_int64_t truth, changed;
 	u_int32_t h, i;
 	int which;
 
-	memset(&f, 0, sizeof(f));
-	f.ipf_input = mod_in;
-	f.name = "m1";
-	KT_ASSERT_EQ(ipf_addv4(&f, &r1), 0);
-	f.name = "m2";
-	KT_ASSERT_EQ(ipf_addv4(&f, &r2), 0);
+	mod_add(r);
 	pt_record(1, 1);
 	for (i = 0; i < sizeof(pay); i++)
 		pay[i] = (u_int8_t)(i * 7 + 3);
@@ -251,20 +266,15 @@ test_verdict_hash_hints(void)
 	hint[1] = (struct nks_hhint){h, p.len - h, marker};
 	nkt_set_hints(hint, 2);
 	for (which = 0; which <= 2; which++) {
-		pt_record_reset();
-		mod_which = which;
-		mod_calls = 0;
-		pt_feed(idx, NKS_DIR_IN, &p);
+		mod_feed(idx, &p, which);
 		KT_ASSERT_EQ(pt_nverdicts, 2);
 		KT_ASSERT_EQ(pt_verdicts[0].v.vd_hash, which == 1 ? changed : marker);
 		KT_ASSERT_EQ(pt_verdicts[1].v.vd_hash, which == 0 ? marker : changed);
 		KT_ASSERT_EQ((pt_verdicts[1].v.vd_flags & NKS_VD_MODIFIED) != 0, which == 2);
 	}
 	/* A range past the frame's bytes is not read (ASan), nor used. */
-	mod_which = 0;
 	hint[1].hh_off = p.len - 1;
-	pt_record_reset();
-	pt_feed(idx, NKS_DIR_IN, &p);
+	mod_feed(idx, &p, 0);
 	KT_ASSERT_EQ(pt_verdicts[0].v.vd_hash, truth);
 	hint[1].hh_off = h;
 	pt_record_reset();
@@ -273,11 +283,9 @@ test_verdict_hash_hints(void)
 	KT_ASSERT(pt_verdicts[0].v.vd_hash != marker);
 	/* None after nkt_set_hints(NULL, 0). */
 	nkt_set_hints(NULL, 0);
-	pt_record_reset();
-	pt_feed(idx, NKS_DIR_IN, &p);
+	mod_feed(idx, &p, 0);
 	KT_ASSERT_EQ(pt_verdicts[0].v.vd_hash, truth);
-	KT_ASSERT_EQ(ipf_remove(r1), 0);
-	KT_ASSERT_EQ(ipf_remove(r2), 0);
+	mod_remove(r);
 }
 
 static void
