@@ -852,8 +852,7 @@ read_ring(struct nkr_source *src, struct nkr__rec *r)
 		r->r_index = ++src->sr_nrec;
 		if (rr.rr_pre->pr_state != 0) {
 			r->r_pre = rr.rr_pre;
-			if (src->sr_opts.so_hash_hints)
-				r->r_hint = nkr__ring_popped_aux(rg);
+			r->r_hint = nkr__ring_popped_aux(rg); /* NULL without hints */
 		}
 		return 1;
 	}
